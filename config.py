@@ -1,0 +1,84 @@
+"""One place for paths and settings; everything else asks here.
+
+Paths come from this file's location and can be overridden by environment variables (DESIGN §4.1):
+`FRONT_DATA_DIR` (inbox, archive, warehouse generations), `FRONT_PII_KEY` (secret for keyed hashes),
+`FRONT_SHARED_DIR` (the team's shared reference folder, for tests and development).
+Functions, not constants: a test or a second instance changes the environment and is obeyed at once.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+REFERENCE_DIR = ROOT / "data" / "reference"
+SCHEMA_SQL = ROOT / "etl" / "schema.sql"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+GENERATIONS_KEPT = 5
+
+
+def data_dir() -> Path:
+    """The data folder: `$FRONT_DATA_DIR` or `data/` in the project."""
+    return Path(os.environ.get("FRONT_DATA_DIR") or ROOT / "data").resolve()
+
+
+def inbox_dir() -> Path:
+    return data_dir() / "inbox"
+
+
+def archive_dir() -> Path:
+    return data_dir() / "archive"
+
+
+def warehouse_dir() -> Path:
+    return data_dir() / "warehouse"
+
+
+def raw_dir() -> Path:
+    """Where `etl demo` writes its raw export files by default."""
+    return data_dir() / "raw"
+
+
+def shared_dir() -> Path:
+    """The team's shared folder (`$FRONT_SHARED_DIR`, default `../shared` beside the project)."""
+    return Path(os.environ.get("FRONT_SHARED_DIR") or ROOT.parent / "shared").resolve()
+
+
+def pii_key(create: bool = True) -> bytes:
+    """The secret for keyed hashes of phone and ID numbers.
+
+    `$FRONT_PII_KEY` wins. Otherwise demo mode keeps its own key in `$FRONT_DATA_DIR/.pii_key` (mode 0600),
+    created on first use.
+    """
+    env = os.environ.get("FRONT_PII_KEY")
+    if env:
+        return env.encode("utf-8")
+    path = data_dir() / ".pii_key"
+    if path.exists():
+        return path.read_bytes().strip()
+    if not create:
+        raise RuntimeError("FRONT_PII_KEY is not set and no local demo key exists")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32).encode("ascii")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key
+
+
+def pii_key_is_local() -> bool:
+    """True when the key is the demo's local one (the CLI says so)."""
+    return not os.environ.get("FRONT_PII_KEY")
+
+
+def current_warehouse() -> Path | None:
+    """The DuckDB file of the current generation, read from `warehouse/CURRENT`; None before the first load."""
+    pointer = warehouse_dir() / "CURRENT"
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    path = warehouse_dir() / name
+    return path if name and path.exists() else None

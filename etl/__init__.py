@@ -1,0 +1,1 @@
+"""Everything that writes: readers, validation, normalisation, loading, demo data, the `python -m etl` CLI."""
