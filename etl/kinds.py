@@ -55,7 +55,7 @@ class Kind:
     title_en: str
     locality: bool = False  # rows carry province/commune codes (and may carry `admin_vintage`)
     item_prefix: str | None = None  # survey: extra `q_<code>` columns
-    defaults: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

@@ -1,0 +1,250 @@
+"""Readers: a raw file (CSV, XLSX, JSONL) -> tables of text cells with canonical column names.
+
+Everything is read as text; typing happens in `etl/normalise.py`. A file that cannot be read at all raises
+`FileRefused` with a one-line reason a person understands; the other files of the run still load.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from etl.kinds import KINDS, Kind, detect_kind
+from etl.text import fold, header_key, nfc
+
+ROW = "_row"  # the row number a person sees in the file (header and title rows counted)
+ERROR = "_read_error"  # a row the reader could not parse (e.g. a broken JSON line)
+HEADER_SEARCH_ROWS = 30
+TOTAL_ROW_WORDS = ("tong cong", "tong so", "cong", "total", "grand total")
+
+
+class FileRefused(Exception):
+    """The whole file cannot be read; the message is the one-line reason."""
+
+
+@dataclass
+class RawTable:
+    """One table found in a file: a CSV/JSONL file or one sheet of a workbook."""
+
+    kind: Kind
+    sheet: str | None
+    frame: pl.DataFrame  # canonical column names, all text, plus ROW (and ERROR when relevant)
+    rows_read: int  # data rows under the header, non-records included
+    skipped: int = 0  # non-record rows (blank, "Tổng cộng") already removed from `frame`
+    warnings: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)  # survey item columns (q_<code>)
+
+
+def read_file(path: Path, kind: str | None = None) -> tuple[list[RawTable], list[str]]:
+    """Read every table of a file. Returns the tables and file-level warnings (e.g. skipped sheets)."""
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise FileRefused(f"không tìm thấy tệp (file not found): {path}")
+    if path.stat().st_size == 0:
+        raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
+    forced = KINDS[kind] if kind else None
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return _read_workbook(path, forced)
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return [_read_jsonl(path, forced)], []
+    if suffix in (".csv", ".tsv", ".txt"):
+        return [_read_csv(path, forced)], []
+    raise FileRefused(f"định dạng '{suffix}' không được hỗ trợ: dùng CSV, XLSX hoặc JSONL (unsupported format)")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 (BOM) or Windows-1258 without replacing any character."""
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FileRefused(f"không giải mã được UTF-16 ở dòng {_line_of(data, exc.start)}") from exc
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if b"\x00" in data[:65536]:
+        raise FileRefused("tệp nhị phân, không phải văn bản CSV/JSONL (binary file, not text)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("cp1258")
+        except UnicodeDecodeError:
+            line = _line_of(data, utf8_error.start)
+            raise FileRefused(
+                f"không giải mã được văn bản ở dòng {line} (không phải UTF-8/UTF-16/Windows-1258): "
+                "hãy lưu lại tệp dạng 'CSV UTF-8'"
+            ) from utf8_error
+        if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:65536]):
+            raise FileRefused("tệp nhị phân, không phải văn bản CSV/JSONL (binary file, not text)")
+        return text
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _find_header(rows: list[list[str]], forced: Kind | None) -> tuple[int, Kind] | None:
+    """Index of the first row that is a header of a known kind (title/letterhead rows above are skipped)."""
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = [nfc(c) for c in row if c and c.strip()]
+        if not cells:
+            continue
+        if forced is not None:
+            hmap = forced.header_map()
+            if set(forced.required) <= {hmap[header_key(c)] for c in cells if header_key(c) in hmap}:
+                return index, forced
+            continue
+        found, _ = detect_kind(cells)
+        if found is not None:
+            return index, found
+    return None
+
+
+def _refuse_unknown(rows: list[list[str]], forced: Kind | None) -> FileRefused:
+    first = next((r for r in rows if any(c.strip() for c in r)), [])
+    cols = ", ".join(nfc(c) for c in first[:8] if c.strip())
+    if forced is not None:
+        need = ", ".join(f"{c.name}/{c.vi}" for c in forced.columns if c.required)
+        return FileRefused(f"thiếu cột bắt buộc của loại '{forced.name}': cần {need}; dòng tiêu đề có: {cols}")
+    return FileRefused(
+        f"không nhận ra loại dữ liệu từ dòng tiêu đề (unknown kind); tiêu đề: {cols or '(trống)'} — "
+        "xem docs/formats.md hoặc dùng --kind"
+    )
+
+
+def _table(
+    kind: Kind, header: list[str], body: pl.DataFrame, first_row: int, sheet: str | None
+) -> RawTable:
+    """Map headers to canonical names, number rows, drop blank and total rows."""
+    hmap = kind.header_map()
+    names: list[str] = []
+    warnings: list[str] = []
+    items: list[str] = []
+    for position, cell in enumerate(header):
+        key = header_key(cell) if cell else ""
+        canonical = hmap.get(key)
+        if canonical is None and kind.item_prefix and key.startswith(kind.item_prefix):
+            canonical = key
+            items.append(key)
+        if canonical is None or canonical in names:
+            if key:
+                warnings.append(f"bỏ qua cột không dùng: '{nfc(cell)}' (ignored column)")
+            canonical = f"_ignored_{position}"
+        names.append(canonical)
+    extra = [c for c in (ROW, ERROR) if c in body.columns]
+    cells = body.select([c for c in body.columns if c not in extra][: len(names)])
+    cells.columns = names[: cells.width]
+    body = cells.select([c for c in cells.columns if not c.startswith("_ignored_")]).hstack(body.select(extra))
+    if ROW in body.columns:
+        body = body.with_columns(pl.col(ROW).cast(pl.Int64))
+    else:
+        body = body.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
+    rows_read = body.height
+    data_cols = [c for c in body.columns if c not in (ROW, ERROR)]
+    if not data_cols:
+        return RawTable(kind, sheet, body, rows_read, 0, warnings, items)
+    cleaned = [pl.col(c).str.strip_chars() for c in data_cols]
+    blank = pl.all_horizontal([(c.is_null() | (c == "")) for c in cleaned])
+    first_cell = pl.coalesce([pl.when(c != "").then(c) for c in cleaned])
+    total_words = body.select(first_cell.alias("f")).to_series().unique().drop_nulls().to_list()
+    totals = [v for v in total_words if fold(v) in TOTAL_ROW_WORDS or fold(v).startswith("tong cong")]
+    not_record = blank | first_cell.is_in(totals)
+    if ERROR in body.columns:
+        not_record = not_record & pl.col(ERROR).is_null()
+    kept = body.filter(~not_record)
+    return RawTable(kind, sheet, kept, rows_read, rows_read - kept.height, warnings, items)
+
+
+def _read_csv(path: Path, forced: Kind | None) -> RawTable:
+    text = decode_bytes(path.read_bytes())
+    if not text.strip():
+        raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
+    head_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    sample = "\n".join(head_lines)
+    separator = max((",", ";", "\t", "|"), key=sample.count)
+    rows = list(csv.reader(io.StringIO(sample), delimiter=separator))
+    found = _find_header(rows, forced)
+    if found is None:
+        raise _refuse_unknown(rows, forced)
+    header_index, kind = found
+    header = [nfc(c) for c in rows[header_index]]
+    try:
+        body = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=separator,
+            has_header=False,
+            skip_rows=header_index + 1,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+        )
+    except pl.exceptions.NoDataError:
+        body = pl.DataFrame({f"column_{i + 1}": [] for i in range(len(header))}, schema_overrides={})
+    except pl.exceptions.PolarsError as exc:
+        raise FileRefused(f"không đọc được CSV: {str(exc).splitlines()[0]}") from exc
+    body = body.cast(pl.String)
+    return _table(kind, header, body, header_index + 2, None)
+
+
+def _read_jsonl(path: Path, forced: Kind | None) -> RawTable:
+    text = decode_bytes(path.read_bytes())
+    records: list[dict[str, str | None]] = []
+    keys: dict[str, None] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            value = exc
+        if not isinstance(value, dict):
+            records.append({ROW: str(number), ERROR: "invalid_json"})
+            continue
+        row = {k: (None if v is None else v if isinstance(v, str) else json.dumps(v)) for k, v in value.items()}
+        row[ROW] = str(number)
+        keys.update(dict.fromkeys(value))
+        records.append(row)
+    if not keys:
+        raise FileRefused("không có bản ghi JSON hợp lệ nào (no valid JSON object per line)")
+    header = list(keys)
+    found = _find_header([header], forced)
+    if found is None:
+        raise _refuse_unknown([header], forced)
+    _, kind = found
+    columns = header + [ROW, ERROR]
+    body = pl.DataFrame(
+        {c: [r.get(c) for r in records] for c in columns}, schema={c: pl.String for c in columns}
+    )
+    return _table(kind, header, body, 1, None)
+
+
+def _read_workbook(path: Path, forced: Kind | None) -> tuple[list[RawTable], list[str]]:
+    try:
+        book = fastexcel.read_excel(path)
+    except Exception as exc:  # fastexcel raises its own error types for broken or encrypted files
+        raise FileRefused(f"không mở được bảng tính (cannot open workbook): {str(exc).splitlines()[0]}") from exc
+    tables: list[RawTable] = []
+    warnings: list[str] = []
+    for name in book.sheet_names:
+        sheet = book.load_sheet(name, header_row=None, dtypes="string").to_polars()
+        if sheet.height == 0:
+            warnings.append(f"bỏ qua trang '{name}': trống (empty sheet skipped)")
+            continue
+        rows = [[c or "" for c in row] for row in sheet.head(HEADER_SEARCH_ROWS).iter_rows()]
+        found = _find_header(rows, forced)
+        if found is None:
+            warnings.append(f"bỏ qua trang '{name}': không nhận ra dòng tiêu đề (sheet skipped, unknown header)")
+            continue
+        header_index, kind = found
+        header = [nfc(c) for c in rows[header_index]]
+        body = sheet.slice(header_index + 1)
+        tables.append(_table(kind, header, body, header_index + 2, name))
+    if not tables:
+        raise FileRefused("không trang nào của bảng tính có dòng tiêu đề của một loại dữ liệu đã biết (no known sheet)")
+    return tables, warnings
