@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import polars as pl
 
-from etl.geo import _admin_table, converter_data
+from etl.geo import converter_data, package_table
 from etl.text import fold, nfc
 
 RESOLVED, AMBIGUOUS, UNRESOLVED = "resolved", "ambiguous", "unresolved"
@@ -59,8 +59,7 @@ class Resolution:
 @functools.lru_cache(maxsize=1)
 def _parsers() -> tuple:
     """The package's parser entry point and its 2025 province pattern (imported lazily: it loads JSON)."""
-    from vietnamadminunits.parser import ParseMode, parse_address
-    from vietnamadminunits.parser import parser_from_2025
+    from vietnamadminunits.parser import ParseMode, parse_address, parser_from_2025
 
     return parse_address, ParseMode, parser_from_2025.PATTERN_PROVINCE
 
@@ -68,7 +67,7 @@ def _parsers() -> tuple:
 @functools.lru_cache(maxsize=1)
 def _codes_2025() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """2025 province key → province code, (province key, commune key) → commune code."""
-    units = _admin_table("admin_units")
+    units = package_table("admin_units")
     provinces = dict(zip(units["provinceKey"], units["provinceCode"], strict=True))
     communes = dict(zip(zip(units["provinceKey"], units["wardKey"], strict=True), units["wardCode"], strict=True))
     return provinces, communes
@@ -85,14 +84,16 @@ def _legacy_tables() -> tuple[dict[str, str], dict[str, str], dict[str, list[dic
         for new_ward, olds in wards.items()
         for old in olds
     }
-    split = {old: candidates for wards in data["DICT_PROVINCE_WARD_DIVIDED"].values() for old, candidates in wards.items()}
+    split = {
+        old: candidates for wards in data["DICT_PROVINCE_WARD_DIVIDED"].values() for old, candidates in wards.items()
+    }
     return province, whole, split
 
 
 @functools.lru_cache(maxsize=1)
 def _legacy_communes_by_name() -> dict[tuple[str, str], list[dict]]:
     """(legacy province key, commune key such as 'phuongphucuong') → the legacy communes of that name."""
-    units = _admin_table("admin_units_legacy").select(
+    units = package_table("admin_units_legacy").select(
         "provinceKey", "districtKey", "wardKey", "ward", "wardLat", "wardLon"
     )
     index: dict[tuple[str, str], list[dict]] = {}
@@ -142,7 +143,7 @@ def _split_choice(candidates: list[dict], lat: float | None, lon: float | None) 
     if len(holding) == 1:
         return holding[0]["newWardKey"], RULE_SPLIT_HOLDS
     pool = holding or candidates
-    nearest = min(pool, key=lambda c: ((c["newWardLat"] - lat) ** 2 + ((c["newWardLon"] - lon) * scale) ** 2))
+    nearest = min(pool, key=lambda c: (c["newWardLat"] - lat) ** 2 + ((c["newWardLon"] - lon) * scale) ** 2)
     return nearest["newWardKey"], RULE_SPLIT_NEAREST
 
 
@@ -161,7 +162,9 @@ def _from_legacy(old) -> Resolution | None:
             return Resolution(province_code, commune_codes[(new_province, whole[old_key])], RESOLVED, rule, None)
         if old_key in split:
             new_ward, rule = _split_choice(split[old_key], old.latitude, old.longitude)
-            reason = f"{old.ward} cũ nay thuộc {len(split[old_key])} xã/phường mới; đã chọn theo tâm xã cũ, cần kiểm tra"
+            reason = (
+                f"{old.ward} cũ nay thuộc {len(split[old_key])} xã/phường mới; đã chọn theo tâm xã cũ, cần kiểm tra"
+            )
             return Resolution(province_code, commune_codes[(new_province, new_ward)], AMBIGUOUS, rule, reason)
     reason = "Không nhận ra xã/phường cũ; chỉ xác định được tỉnh/thành"
     return Resolution(province_code, None, RESOLVED, RULE_LEGACY_PROVINCE, reason)
@@ -193,8 +196,10 @@ def resolve_admin(text: str) -> Resolution:
     new_full = new_province_only = None
     # 'Bình Dương' is no 2025 province, and the 2025 parser guesses a province from a unique commune name when
     # none is written: only ask it when a 2025 province is written and the legacy reading is not already complete.
-    if not legacy_only_province and not (looks_legacy and legacy_full) and pattern_2025_province.search(
-        folded.replace(" ", "")
+    if (
+        not legacy_only_province
+        and not (looks_legacy and legacy_full)
+        and pattern_2025_province.search(folded.replace(" ", ""))
     ):
         new = parse_address(text, mode=mode.FROM_2025, keep_street=False, level=2)
         if new.province_key in province_codes:
@@ -203,7 +208,9 @@ def resolve_admin(text: str) -> Resolution:
                 new_full = Resolution(province_codes[new.province_key], code, RESOLVED, RULE_2025, None)
             else:
                 reason = "Không nhận ra xã/phường; chỉ xác định được tỉnh/thành"
-                new_province_only = Resolution(province_codes[new.province_key], None, RESOLVED, RULE_2025_PROVINCE, reason)
+                new_province_only = Resolution(
+                    province_codes[new.province_key], None, RESOLVED, RULE_2025_PROVINCE, reason
+                )
 
     order = (
         [legacy_full, new_full, legacy_province_only, new_province_only]
@@ -213,11 +220,19 @@ def resolve_admin(text: str) -> Resolution:
     found = next((r for r in order if r is not None), None)
     if found is None:
         return Resolution(None, None, UNRESOLVED, None, "Không nhận ra tỉnh/thành phố trong địa chỉ (cũ hay mới)")
-    if old.province_key and old.province_key in province_map and found.province_code != province_codes.get(
-        province_map[old.province_key]
+    if (
+        old.province_key
+        and old.province_key in province_map
+        and found.province_code != province_codes.get(province_map[old.province_key])
     ):
         # The two parsers disagree on the province: keep the answer but say so.
-        return Resolution(found.province_code, found.commune_code, AMBIGUOUS, found.rule, "Hai cách đọc địa chỉ cho hai tỉnh khác nhau")
+        return Resolution(
+            found.province_code,
+            found.commune_code,
+            AMBIGUOUS,
+            found.rule,
+            "Hai cách đọc địa chỉ cho hai tỉnh khác nhau",
+        )
     return found
 
 

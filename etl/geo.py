@@ -30,7 +30,13 @@ COMMUNE_COLUMNS = [
 ]  # fmt: skip
 LEGACY_PROVINCE_COLUMNS = ["legacy_code", "name_vi", "name_ascii", "province_code"]
 BOUNDARY_COLUMNS = ["level", "code", "geometry", "approximate", "source"]
-BOUNDARY_SCHEMA = {"level": pl.String, "code": pl.String, "geometry": pl.String, "approximate": pl.Boolean, "source": pl.String}
+BOUNDARY_SCHEMA = {
+    "level": pl.String,
+    "code": pl.String,
+    "geometry": pl.String,
+    "approximate": pl.Boolean,
+    "source": pl.String,
+}
 APPROXIMATE_SOURCE = "Voronoi của tâm xã (vietnamadminunits) cắt theo đường biên Natural Earth — ranh giới gần đúng"
 COORD_DECIMALS = 4
 
@@ -43,8 +49,8 @@ def package_data_dir() -> Path:
 
 
 @functools.lru_cache(maxsize=4)
-def _admin_table(table: str) -> pl.DataFrame:
-    """One table of the package's sqlite dataset as a frame (read once per process)."""
+def package_table(table: str) -> pl.DataFrame:
+    """One table of the package's sqlite dataset ('admin_units' or 'admin_units_legacy') as a frame, read once."""
     if table not in {"admin_units", "admin_units_legacy"}:
         raise ValueError(f"unknown table {table!r}")
     with sqlite3.connect(f"file:{package_data_dir() / 'dataset.db'}?mode=ro", uri=True) as conn:
@@ -70,10 +76,15 @@ def province_rows() -> pl.DataFrame:
     """The 34 provinces of 2025 for `dim_province` (facts from the reference CSV, centroids from the package)."""
     facts = pl.read_csv(
         config.REFERENCE_DIR / "provinces_2025.csv",
-        schema_overrides={"code": pl.String, "population": pl.Int64, "population_year": pl.Int32, "area_km2": pl.Float64},
+        schema_overrides={
+            "code": pl.String,
+            "population": pl.Int64,
+            "population_year": pl.Int32,
+            "area_km2": pl.Float64,
+        },
     ).rename({"code": "province_code"})
     units = (
-        _admin_table("admin_units")
+        package_table("admin_units")
         .select(
             pl.col("provinceCode").alias("province_code"),
             pl.col("provinceShort").alias("name_short"),
@@ -94,7 +105,7 @@ def province_rows() -> pl.DataFrame:
 
 def commune_rows() -> pl.DataFrame:
     """The 3,321 communes of 2025 for `dim_commune`."""
-    frame = _admin_table("admin_units").select(
+    frame = package_table("admin_units").select(
         pl.col("wardCode").str.zfill(5).alias("commune_code"),
         pl.col("provinceCode").str.zfill(2).alias("province_code"),
         pl.col("ward").map_elements(nfc, return_dtype=pl.String).alias("name_vi"),
@@ -112,7 +123,7 @@ def legacy_province_rows() -> pl.DataFrame:
     """The 63 pre-2025 provinces for `dim_legacy_province`, each with the 2025 province it now belongs to."""
     new_key_to_code = {
         row["provinceKey"]: row["provinceCode"]
-        for row in _admin_table("admin_units").select("provinceKey", "provinceCode").unique().iter_rows(named=True)
+        for row in package_table("admin_units").select("provinceKey", "provinceCode").unique().iter_rows(named=True)
     }
     legacy_key_to_code = {
         legacy_key: new_key_to_code[new_key]
@@ -120,7 +131,7 @@ def legacy_province_rows() -> pl.DataFrame:
         for legacy_key in legacy_keys
     }
     legacy = (
-        _admin_table("admin_units_legacy")
+        package_table("admin_units_legacy")
         .select(
             pl.col("provinceCode").str.zfill(2).alias("legacy_code"),
             pl.col("province").map_elements(nfc, return_dtype=pl.String).alias("name_vi"),
@@ -129,9 +140,9 @@ def legacy_province_rows() -> pl.DataFrame:
         .unique("legacy_code", keep="first")
         .with_columns(
             pl.col("name_vi").map_elements(ascii_name, return_dtype=pl.String).alias("name_ascii"),
-            pl.col("provinceKey").replace_strict(legacy_key_to_code, default=None, return_dtype=pl.String).alias(
-                "province_code"
-            ),
+            pl.col("provinceKey")
+            .replace_strict(legacy_key_to_code, default=None, return_dtype=pl.String)
+            .alias("province_code"),
         )
     )
     unmapped = legacy.filter(pl.col("province_code").is_null())["name_vi"].to_list()
@@ -171,9 +182,10 @@ def vietnam_outline() -> shapely.Geometry:
 
 def geometry_json(geometry: shapely.Geometry, decimals: int = COORD_DECIMALS) -> str:
     """GeoJSON geometry text with rounded coordinates and clockwise exterior rings (plotly's convention)."""
-    rounded = shapely.transform(geometry, lambda coords: np.round(coords, decimals))
-    rounded = shapely.orient_polygons(shapely.make_valid(rounded), exterior_cw=True)
-    return json.dumps(shapely.geometry.mapping(rounded), separators=(",", ":"))
+    snapped = shapely.set_precision(geometry, 10.0**-decimals)  # valid on the grid, unlike plain rounding
+    rounded = shapely.transform(snapped, lambda coords: np.round(coords, decimals))  # short float reprs
+    oriented = shapely.orient_polygons(_polygonal(rounded), exterior_cw=True)
+    return json.dumps(shapely.geometry.mapping(oriented), separators=(",", ":"))
 
 
 def _island_disks(points: np.ndarray, area_km2: np.ndarray) -> np.ndarray:
@@ -203,7 +215,8 @@ def approximate_boundaries(communes: pl.DataFrame) -> pl.DataFrame:
 
     province_codes = communes["province_code"].to_numpy()
     provinces = {
-        code: shapely.union_all(polygons[province_codes == code], grid_size=10.0**-COORD_DECIMALS) for code in sorted(set(province_codes))
+        code: shapely.union_all(polygons[province_codes == code], grid_size=10.0**-COORD_DECIMALS)
+        for code in sorted(set(province_codes))
     }
     rows = [("province", code, geometry_json(g)) for code, g in provinces.items()]
     rows += [("commune", code, geometry_json(g)) for code, g in zip(communes["commune_code"], polygons, strict=True)]
@@ -263,7 +276,10 @@ def read_boundaries(path: Path, provinces: pl.DataFrame) -> tuple[pl.DataFrame, 
 
     path = Path(path)
     table = geopandas.read_file(path)
-    if table.crs is not None and table.crs.to_epsg() != 4326:
+    warnings = []
+    if table.crs is None:
+        warnings.append("Tệp không khai báo hệ tọa độ; coi như kinh độ/vĩ độ WGS 84 (EPSG:4326)")
+    elif table.crs.to_epsg() != 4326:
         table = table.to_crs(4326)
     table = table[table.geometry.notna() & ~table.geometry.is_empty]
     if table.empty:
@@ -300,8 +316,8 @@ def read_boundaries(path: Path, provinces: pl.DataFrame) -> tuple[pl.DataFrame, 
         key = code[-width:].zfill(width) if code else None
         by_name_key = by_name.get(name_key(name)) if name else None
         legacy_key = by_legacy_name.get(name_key(name)) if name and not by_name_key else None
-        # A name that names another unit than the code does wins: pre-2025 files reuse numbers (24 Bắc Giang).
-        if by_name_key or legacy_key or key not in valid_codes:
+        # For provinces a name wins over a code that says otherwise: pre-2025 files reuse numbers (24 Bắc Giang).
+        if (level == "province" and (by_name_key or legacy_key)) or key not in valid_codes:
             key = by_name_key or legacy_key
         legacy_features += legacy_key is not None
         if key is None:
@@ -314,11 +330,8 @@ def read_boundaries(path: Path, provinces: pl.DataFrame) -> tuple[pl.DataFrame, 
             f"no feature matched a 2025 {level} code or name"
         )
 
-    warnings = []
     if legacy_features:
-        warnings.append(
-            f"{legacy_features} đối tượng mang tên tỉnh cũ (trước 2025), đã gộp vào tỉnh 2025 tương ứng"
-        )
+        warnings.append(f"{legacy_features} đối tượng mang tên tỉnh cũ (trước 2025), đã gộp vào tỉnh 2025 tương ứng")
     if unmatched:
         shown = ", ".join(unmatched[:10]) + (" …" if len(unmatched) > 10 else "")
         warnings.append(f"{len(unmatched)} đối tượng không khớp mã hay tên đơn vị 2025, đã bỏ qua: {shown}")

@@ -1,0 +1,186 @@
+"""The loader's contract (DESIGN §4.1): accounting, duplicates, updates, refusals, exit codes, personal data."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import duckdb
+import pytest
+
+import config
+from etl import warehouse
+from etl.__main__ import main
+
+HEADER = "source_id,received_at,channel,province_code,commune_code,field,content,citizen_name,citizen_phone,citizen_id,status"
+
+
+def _feedback_csv(path, rows):
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _valid_rows(n=40, seed=42, status="received"):
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        phone = f"09{rng.randrange(10**7, 10**8)}"
+        cccd = f"0{rng.randrange(10**10, 10**11)}"
+        rows.append(
+            f"R{i:04d},2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 08:30,app,79,,dat_dai,"
+            f"Khiếu nại đền bù gọi {phone},Nguyễn Văn {i},{phone},{cccd},{status}"
+        )
+    return rows
+
+
+def _load(paths, capsys, *extra):
+    code = main(["load", *map(str, paths), "--json", *extra])
+    out = capsys.readouterr().out
+    return code, json.loads(out) if out.strip() else None
+
+
+def test_loading_the_same_file_twice_adds_nothing(data_dir, tmp_path, capsys):
+    path = _feedback_csv(tmp_path / "fb.csv", _valid_rows())
+    code, first = _load([path], capsys)
+    assert code == 0
+    assert first["files"][0]["loaded"] == 40
+    code, second = _load([path], capsys)
+    f = second["files"][0]
+    assert code == 0
+    assert (f["loaded"], f["updated"], f["duplicates"], f["rows_read"]) == (0, 0, 40, 40)
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    assert con.sql("SELECT count(*) FROM feedback").fetchall()[0][0] == 40
+
+
+def test_a_newer_export_updates_the_record(data_dir, tmp_path, capsys):
+    _load([_feedback_csv(tmp_path / "a.csv", _valid_rows(status="received"))], capsys)
+    rows = _valid_rows(status="received")
+    rows[3] = rows[3].replace(",received", ",Đã trả lời")
+    code, result = _load([_feedback_csv(tmp_path / "b.csv", rows)], capsys)
+    f = result["files"][0]
+    assert (f["loaded"], f["updated"], f["duplicates"]) == (0, 1, 39)
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    assert con.sql("SELECT status FROM feedback WHERE source_id = 'R0003'").fetchall() == [("answered",)]
+
+
+def test_bad_rows_are_quarantined_with_reasons_and_originals(data_dir, tmp_path, capsys):
+    rows = _valid_rows(5) + [
+        "B1,31/02/2026,app,79,,,ngày sai,,,,",
+        "B2,2026-03-02,fax,79,,,kênh lạ,,,,",
+        "B3,2026-03-02,app,99,,,tỉnh lạ,,,,",
+        ",2026-03-02,app,79,,,thiếu mã,,,,",
+        "B5,2026-03-02,app,79,,,gọi 0912345678,Lê Thị C,0912 345 678,012345678901,",
+        "Tổng cộng,,,,,,,,,,",
+    ]
+    rows[-2] = rows[-2].replace(",app,79,", ",app,79,00097,").replace(",,gọi", ",gọi")  # commune outside province
+    code, result = _load([_feedback_csv(tmp_path / "bad.csv", rows)], capsys)
+    f = result["files"][0]
+    assert f["rows_read"] == 11
+    assert f["skipped"] == 1
+    assert f["loaded"] + f["updated"] + f["duplicates"] + f["quarantined"] + f["skipped"] == f["rows_read"]
+    assert f["reasons"] == {
+        "invalid_date": 1,
+        "unknown_channel": 1,
+        "unknown_province": 1,
+        "missing_value": 1,
+        "commune_not_in_province": 1,
+    }
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    quarantined = con.sql("SELECT row_number, reason, original FROM quarantine ORDER BY row_number").fetchall()
+    assert quarantined[0][0] == 7  # header is line 1, five valid rows, then the impossible date
+    assert "31/02/2026" in quarantined[0][1]
+    assert json.loads(quarantined[0][2])["received_at"] == "31/02/2026"
+    masked = json.loads(quarantined[-1][2])
+    assert masked["citizen_name"] == "[đã ẩn]"
+    assert "0912" not in quarantined[-1][2] and "012345678901" not in quarantined[-1][2]
+
+
+def test_broken_files_are_refused_and_the_others_still_load(data_dir, tmp_path, capsys):
+    good = _feedback_csv(tmp_path / "good.csv", _valid_rows(10))
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"PK\x03\x04" + random.Random(1).randbytes(4096))
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("ten,tuoi,que_quan\nA,30,Huế\n", encoding="utf-8")
+    code, result = _load([junk, empty, good, wrong], capsys)
+    assert code == 1
+    by_name = {f["path"].rsplit("/", 1)[-1]: f for f in result["files"]}
+    assert by_name["good.csv"]["status"] == "loaded" and by_name["good.csv"]["loaded"] == 10
+    for name in ("junk.csv", "empty.csv", "wrong.csv"):
+        assert by_name[name]["status"] == "refused"
+        assert by_name[name]["error"] and "\n" not in by_name[name]["error"]
+    assert "rỗng" in by_name["empty.csv"]["error"]
+    assert "nhị phân" in by_name["junk.csv"]["error"] or "giải mã" in by_name["junk.csv"]["error"]
+    assert "không nhận ra" in by_name["wrong.csv"]["error"]
+
+
+def test_no_phone_or_id_number_reaches_the_warehouse_file(data_dir, tmp_path, capsys):
+    rows = _valid_rows(30, seed=7)
+    _load([_feedback_csv(tmp_path / "fb.csv", rows)], capsys)
+    secrets = set()
+    for row in rows:
+        cells = row.split(",")
+        secrets |= {cells[8], cells[9], cells[7]}
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    text_columns = con.sql(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE data_type = 'VARCHAR' AND NOT internal AND schema_name = 'main'"
+    ).fetchall()
+    for table, column in text_columns:
+        values = " ".join(str(v[0]) for v in con.sql(f'SELECT "{column}" FROM "{table}"').fetchall())
+        leaked = [s for s in secrets if s in values]
+        assert not leaked, f"{table}.{column} holds personal data: {leaked[:2]}"
+    con.close()
+    blob = config.current_warehouse().read_bytes()
+    assert not [s for s in secrets if s.encode() in blob]
+
+
+def test_pii_key_from_environment_changes_the_hashes(data_dir, tmp_path, capsys, monkeypatch):
+    path = _feedback_csv(tmp_path / "fb.csv", _valid_rows(3))
+    _load([path], capsys)
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    first = con.sql("SELECT phone_hash FROM feedback ORDER BY source_id").fetchall()
+    con.close()
+    monkeypatch.setenv("FRONT_PII_KEY", "another-secret")
+    _load([path], capsys)
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    second = con.sql("SELECT phone_hash FROM feedback ORDER BY source_id").fetchall()
+    assert first != second and all(len(h[0]) == 64 for h in second)
+
+
+def test_status_rollback_and_rebuild(data_dir, tmp_path, capsys):
+    _load([_feedback_csv(tmp_path / "a.csv", _valid_rows(5))], capsys)
+    _load([_feedback_csv(tmp_path / "b.csv", _valid_rows(8, seed=9))], capsys)
+    assert main(["status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["generation"] == 2
+    assert status["tables"]["dim_province"] == 34 and status["tables"]["dim_commune"] == 3321
+    assert status["warehouse"].endswith("gen-000002.duckdb")
+    assert main(["rollback"]) == 0
+    capsys.readouterr()
+    assert warehouse.current_generation() == 1
+    assert main(["rebuild"]) == 0
+    capsys.readouterr()
+    assert warehouse.current_generation() == 3
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    assert con.sql("SELECT count(*) FROM feedback").fetchall()[0][0] == 8  # a.csv's R0000-R0004 updated by b.csv
+
+
+def test_a_second_writer_gets_exit_code_3(data_dir, tmp_path, capsys):
+    path = _feedback_csv(tmp_path / "fb.csv", _valid_rows(2))
+    with warehouse.write_lock():
+        assert main(["load", str(path), "--json"]) == 3
+
+
+def test_usage_errors_exit_2(data_dir, capsys):
+    assert main(["load"]) == 2
+    assert main(["load", "x.csv", "--kind", "nonsense"]) == 2
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    monkeypatch.setenv("FRONT_DATA_DIR", str(folder))
+    monkeypatch.delenv("FRONT_PII_KEY", raising=False)
+    return folder
