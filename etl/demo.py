@@ -703,7 +703,8 @@ def _opinions(arr: _Arrays, month: dt.date, n: int, rng: np.random.Generator) ->
         "province_lc": provinces["name_lc"],
         "c_lat": communes["lat"], "c_lon": communes["lon"],
         "field": pl.Series(is_f),
-        "hamlet": pl.concat_str(pl.Series(hamlet_word), pl.Series(rng.integers(1, 16, n)).cast(pl.String)),
+        "hamlet_word": pl.Series(hamlet_word),
+        "hamlet_no": pl.Series(rng.integers(1, 16, n)).cast(pl.String),
         "use_hamlet": rng.random(n) < 0.4,
         "detail": _pick(_DETAILS, _DETAIL_OFF[text_key] + np.floor(rng.random(n) * _DETAIL_LEN[text_key]).astype(np.int64)),
         "has_detail": rng.random(n) < 0.55,
@@ -734,6 +735,7 @@ def _opinions(arr: _Arrays, month: dt.date, n: int, rng: np.random.Generator) ->
     mix_tk = np.array([tk[f] for f in FIELDS])[frame["mix_key"].to_numpy()]
     mix_i = _CORE_OFF[mix_tk] + np.floor(rng.random(n) * _CORE_LEN[mix_tk]).astype(np.int64)
     frame = frame.with_columns(
+        pl.concat_str("hamlet_word", "hamlet_no").alias("hamlet"),
         _pick(_HEADS, core_i).alias("head"),
         _pick(_TAILS, core_i).alias("tail"),
         _pick(_HEADS_LC, mix_i).alias("mix_head"),
@@ -789,3 +791,983 @@ def _assemble(f: pl.DataFrame, month: dt.date) -> pl.DataFrame:
         pl.when("with_location").then((pl.col("c_lat") + pl.col("dlat")).round(5)).otherwise(None).alias("lat"),
         pl.when("with_location").then((pl.col("c_lon") + pl.col("dlon")).round(5)).otherwise(None).alias("lon"),
     ).sort("received_at", "commune_code", maintain_order=True)  # fmt: skip
+
+
+class _Sink:
+    """Appends chunks to export files and counts rows and planted problems per file."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self._handles: dict[str, IO[bytes]] = {}
+        self.rows: dict[str, int] = {}
+        self.notes: dict[str, dict[str, int]] = {}
+
+    def _open(self, name: str, bom: bool) -> tuple[IO[bytes], bool]:
+        fh = self._handles.get(name)
+        if fh is not None:
+            return fh, False
+        fh = open(self.out_dir / name, "wb")  # noqa: SIM115 (closed in close())
+        if bom:
+            fh.write(b"\xef\xbb\xbf")
+        self._handles[name] = fh
+        return fh, True
+
+    def csv(self, name: str, df: pl.DataFrame, bom: bool = False) -> None:
+        fh, first = self._open(name, bom)
+        df.write_csv(fh, include_header=first)
+        self.rows[name] = self.rows.get(name, 0) + df.height
+
+    def jsonl(self, name: str, df: pl.DataFrame) -> None:
+        fh, _ = self._open(name, False)
+        df.write_ndjson(fh)
+        self.rows[name] = self.rows.get(name, 0) + df.height
+
+    def note(self, name: str, what: str, count: int) -> None:
+        if count:
+            notes = self.notes.setdefault(name, {})
+            notes[what] = notes.get(what, 0) + count
+
+    def close(self) -> list[Path]:
+        for fh in self._handles.values():
+            fh.close()
+        return [self.out_dir / name for name in self._handles]
+
+
+_BAD_KINDS = ["invalid_date", "unknown_channel", "unknown_province", "missing_id"]
+
+
+def _spoil(df: pl.DataFrame, rng: np.random.Generator, cols: dict[str, str], bad_date: str, protect: str | None = None) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Plant ~0.2% realistically bad rows (impossible date, unknown channel, province not in the 34, empty id)."""
+    candidates = np.arange(df.height) if protect is None else np.flatnonzero(~df[protect].to_numpy())
+    k = int(rng.binomial(candidates.size, BAD_ROW_RATE)) if candidates.size else 0
+    if not k:
+        return df, {}
+    rows = rng.choice(candidates, k, replace=False)
+    kinds = rng.integers(0, len(_BAD_KINDS), k)
+    counts = {b: int((kinds == i).sum()) for i, b in enumerate(_BAD_KINDS)}
+    marks = np.full(df.height, -1)
+    marks[rows] = kinds
+    m = pl.Series("_bad", marks)
+    df = df.with_columns(m).with_columns(
+        pl.when(pl.col("_bad") == 0).then(pl.lit(bad_date)).otherwise(pl.col(cols["time"])).alias(cols["time"]),
+        pl.when(pl.col("_bad") == 1).then(pl.lit("Facebook")).otherwise(pl.col(cols["channel"])).alias(cols["channel"]),
+        pl.when(pl.col("_bad") == 2).then(pl.lit("99")).otherwise(pl.col(cols["province"])).alias(cols["province"]),
+        pl.when(pl.col("_bad") == 2).then(None).otherwise(pl.col(cols["commune"])).alias(cols["commune"]),
+        pl.when(pl.col("_bad") == 3).then(pl.lit("")).otherwise(pl.col(cols["id"])).alias(cols["id"]),
+    ).drop("_bad")
+    return df, counts
+
+
+_ABBR_WARD = {"Phường": "P.", "Xã": "X.", "Thị trấn": "TT."}
+_ABBR_DISTRICT = {"Quận": "Q.", "Huyện": "H.", "Thị xã": "TX.", "Thành phố": "TP."}
+
+
+def _strip_type(name: str, kind: str) -> str:
+    return name[len(kind) + 1 :] if kind and name.startswith(kind + " ") else name
+
+
+def legacy_address(parts: tuple[str, str, str, str, str], rng: np.random.Generator) -> str:
+    """A pre-2025 address as people write it: full, abbreviated (P./Q./TP./H./X.), without diacritics, with a street."""
+    province, district, ward, district_type, ward_type = parts
+    style = rng.choice(4, p=[0.35, 0.3, 0.15, 0.2])
+    if style == 1 or (style == 3 and rng.random() < 0.5):
+        w_short, d_short = _strip_type(ward, ward_type), _strip_type(district, district_type)
+        w = f"{_ABBR_WARD.get(ward_type, '')} {w_short}".strip()
+        d_abbr = _ABBR_DISTRICT.get(district_type, "")
+        d = f"{d_abbr}{d_short}" if d_short.isdigit() else f"{d_abbr} {d_short}".strip()
+        if province.startswith("Thành phố "):
+            p = "TP. " + province[len("Thành phố ") :]
+        else:
+            p = "tỉnh " + _strip_type(province, "Tỉnh")
+        text = f"{w}, {d}, {p}"
+    else:
+        text = f"{ward}, {district}, {province}"
+        if rng.random() < 0.3:
+            text = text.replace("Phường ", "phường ").replace("Xã ", "xã ").replace("Quận ", "quận ").replace("Huyện ", "huyện ")
+    if style == 3:
+        if ward_type == "Phường" or district_type == "Quận":
+            text = f"Số {rng.integers(1, 300)} đường {STREETS[rng.integers(len(STREETS))]}, {text}"
+        else:
+            text = f"{'Thôn' if rng.random() < 0.6 else 'Xóm'} {rng.integers(1, 15)}, {text}"
+    if style == 2 or rng.random() < 0.05:
+        text = _ascii(text)
+    return text
+
+
+def _system_of(df: pl.DataFrame, cap: int) -> pl.Series:
+    """Which upstream system exports each opinion; voter-contact minutes go to the XLSX up to `cap` rows."""
+    meeting = df["channel"].is_in(["voter_contact", "dialogue"]).to_numpy()
+    to_xlsx = meeting & (np.cumsum(meeting) <= cap)
+    system = df["channel"].replace_strict(
+        {"app": "mattranso", "zalo": "zalo_oa", "hotline": "hotline", "direct": "tiep_cong_dan", "mail": "tiep_cong_dan",
+         "voter_contact": "mattranso", "dialogue": "mattranso"}
+    ).to_numpy().astype(object)  # fmt: skip
+    system[to_xlsx] = "tiep_xuc_cu_tri"
+    return pl.Series("source_system", system.astype(str))
+
+
+_ID_FORMAT = {
+    "mattranso": ("MTS-{y}-", 7), "zalo_oa": ("ZOA{ym}", 6), "hotline": ("HL-{yy}-", 6),
+    "tiep_cong_dan": ("TCD-{y}-", 6), "tiep_xuc_cu_tri": ("TXCT-{y}-", 5),
+}  # fmt: skip
+
+
+def _assign_ids(df: pl.DataFrame, month: dt.date, counters: dict[tuple[str, int], int]) -> pl.DataFrame:
+    df = df.with_columns(pl.int_range(pl.len()).over("source_system").alias("_seq"))
+    parts = []
+    for system, group in df.group_by("source_system", maintain_order=True):
+        name = str(system[0])
+        start = counters.get((name, month.year), 0)
+        prefix, width = _ID_FORMAT[name]
+        prefix = prefix.format(y=month.year, yy=month.year % 100, ym=f"{month.year % 100:02d}{month.month:02d}")
+        parts.append(group.with_columns(
+            pl.concat_str(pl.lit(prefix), (pl.col("_seq") + start + 1).cast(pl.String).str.zfill(width)).alias("source_id")
+        ))  # fmt: skip
+        counters[(name, month.year)] = start + group.height
+    return pl.concat(parts).sort("received_at", "source_id").drop("_seq")
+
+
+def _en_times(fmt: str) -> list[pl.Expr]:
+    return [_ts(c, fmt) for c in TIME_COLUMNS]
+
+
+def _vi_enum(col: str, vocabulary: str, alternates: dict[str, str] | None = None, parity: int = 0) -> pl.Expr:
+    """Vietnamese label of an enum column; every other row uses `alternates` where given (real exports vary)."""
+    main = pl.col(col).replace_strict(_vi_label(vocabulary), default=pl.col(col))
+    if not alternates:
+        return main.alias(col)
+    alt = pl.col(col).replace_strict({**_vi_label(vocabulary), **alternates}, default=pl.col(col))
+    return pl.when(pl.int_range(pl.len()) % 2 == parity).then(alt).otherwise(main).alias(col)
+
+
+def _format_app(df: pl.DataFrame) -> pl.DataFrame:
+    address = pl.when(pl.int_range(pl.len()) % 3 == 0).then(pl.concat_str("commune_vi", "province_vi", separator=", "))
+    return df.with_columns(*_en_times("%Y-%m-%d %H:%M:%S"), address.alias("address")).select(FEEDBACK_COLUMNS + ["_re"])
+
+
+def _format_zalo(df: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    address_only = pl.Series(rng.random(df.height) < 0.015)
+    written = pl.when(pl.int_range(pl.len()) % 2 == 0).then(pl.concat_str("commune_vi", "province_vi", separator=", ")).otherwise(
+        pl.concat_str(pl.concat_str("type_lc", "commune_short", separator=" "), pl.col("province_vi").str.replace(r"^(Tỉnh|Thành phố) ", ""), separator=", "))  # fmt: skip
+    return df.with_columns(*_en_times("%Y-%m-%dT%H:%M:%S+07:00"), address_only.alias("_addr")).with_columns(
+        pl.when("_addr").then(written).otherwise(None).alias("address"),
+        pl.when("_addr").then(None).otherwise(pl.col("province_code")).alias("province_code"),
+        pl.when("_addr").then(None).otherwise(pl.col("commune_code")).alias("commune_code"),
+    ).select([c for c in FEEDBACK_COLUMNS if c not in ("citizen_id", "lat", "lon")])
+
+
+def _format_vi(df: pl.DataFrame, time_fmt: str, channel_alt: dict[str, str] | None = None) -> pl.DataFrame:
+    field_vi = pl.col("field").replace_strict(_vi_label("field"), default=pl.col("field"))
+    return df.with_columns(
+        *_en_times(time_fmt),
+        _vi_enum("channel", "channel", channel_alt),
+        _vi_enum("status", "feedback_status", {"forwarded": "Đang xử lý", "received": "Mới"}),
+        _vi_enum("level", "level", {"commune": "Cấp xã", "province": "Cấp tỉnh"}, parity=1),
+        pl.when(pl.int_range(pl.len()) % 2 == 0).then(field_vi).otherwise(pl.col("field")).alias("field"),
+    )
+
+
+def _hotline(df: pl.DataFrame) -> pl.DataFrame:
+    cols = [c for c in FEEDBACK_COLUMNS if c not in ("address", "lat", "lon")]
+    return _vi_headers(_format_vi(df, "%d/%m/%Y %H:%M").select(cols), _vi_of("feedback"))
+
+
+def _reception(df: pl.DataFrame, world: World, rng: np.random.Generator) -> tuple[pl.DataFrame, int]:
+    """Citizen reception and letters: 2025 addresses beside the codes, ~5% with only a pre-2025 address."""
+    codes = df["commune_code"].to_list()
+    pick = np.flatnonzero(rng.random(df.height) < LEGACY_ADDRESS_RATE)
+    legacy_rows, texts = [], []
+    for i in pick:
+        wards = world.legacy.get(codes[i])
+        if wards:
+            legacy_rows.append(int(i))
+            texts.append(legacy_address(wards[int(rng.integers(len(wards)))], rng))
+    flag = np.zeros(df.height, dtype=bool)
+    flag[legacy_rows] = True
+    legacy_text: list[str | None] = [None] * df.height
+    for i, text in zip(legacy_rows, texts, strict=True):
+        legacy_text[i] = text
+    df = df.with_columns(pl.Series("_legacy", flag), pl.Series("_legacy_text", legacy_text, dtype=pl.String))
+    df = df.with_columns(
+        pl.when("_legacy").then(pl.col("_legacy_text")).otherwise(pl.concat_str("commune_vi", "province_vi", separator=", ")).alias("address"),
+        pl.when("_legacy").then(None).otherwise(pl.col("province_code")).alias("province_code"),
+        pl.when("_legacy").then(None).otherwise(pl.col("commune_code")).alias("commune_code"),
+    )  # fmt: skip
+    cols = [c for c in FEEDBACK_COLUMNS if c not in ("lat", "lon")]
+    out = _format_vi(df, "%d/%m/%Y %H:%M", {"direct": "Tiếp công dân", "mail": "Đơn thư"}).select(cols)
+    return _vi_headers(out, _vi_of("feedback")), len(legacy_rows)
+
+
+def _voter_xlsx_rows(df: pl.DataFrame) -> pl.DataFrame:
+    cols = [c for c in FEEDBACK_COLUMNS if c not in ("address", "lat", "lon", "citizen_id")]
+    out = _format_vi(df.with_columns(pl.lit(None, pl.String).alias("citizen_phone")), "%d/%m/%Y").select(cols)
+    return out
+
+
+def _mark_reexports(app: pl.DataFrame, rng: np.random.Generator) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Pick app records exported again later: with a newer status (update) or unchanged (duplicate).
+
+    Returns the base rows (updated ones shown at their earlier 'forwarded' state, flagged `_re`) and the
+    re-exported rows in their final state.
+    """
+    eligible = (app["answered_at"].is_not_null() & (app["received_at"] < EXPORT_EPOCH - 45 * DAY)).to_numpy()
+    u = rng.random(app.height)
+    update = eligible & (u < UPDATE_RATE * 2)
+    duplicate = ~update & (rng.random(app.height) < DUPLICATE_RATE)
+    again = app.with_columns(pl.Series("_upd", update)).filter(pl.Series(update | duplicate))
+    base = app.with_columns(pl.Series("_upd", update), pl.Series("_re", update | duplicate)).with_columns(
+        pl.when("_upd").then(pl.lit("forwarded")).otherwise(pl.col("status")).alias("status"),
+        *[pl.when("_upd").then(None).otherwise(pl.col(c)).alias(c) for c in ("answered_at", "resolved_at", "satisfaction")],
+    ).drop("_upd")
+    return base, again.with_columns(pl.lit(True).alias("_re"))
+
+
+def _feedback(world: World, scale: Scale, seed: int, out_dir: Path) -> tuple[list[Path], dict[str, dict[str, int]], dict[str, int]]:
+    """Write the feedback exports; return paths, planted problems per file and rows per file."""
+    rng = _rng(seed, 10)
+    arr = _Arrays(world, handling_efficiency(world, seed))
+    months = _months(scale)
+    weights = []
+    for i, m in enumerate(months):
+        trend = 1 + 0.5 * i / max(1, len(months) - 1)
+        tet = {(2025, 1): 0.8, (2025, 2): 0.85, (2026, 2): 0.72}.get((m.year, m.month), 1.0)
+        listening = 1.8 if m.month == LISTENING_MONTH else 1.0
+        flood = 1.12 if m.month in (10, 11) else 1.0
+        weights.append(trend * tet * listening * flood * calendar.monthrange(m.year, m.month)[1] / 30)
+    per_month = rng.multinomial(scale.opinions, np.array(weights) / sum(weights))
+    sink = _Sink(out_dir)
+    counters: dict[tuple[str, int], int] = {}
+    xlsx_cap = -(-scale.voter_xlsx_rows // len(months))
+    xlsx_parts: list[pl.DataFrame] = []
+    again_parts: list[pl.DataFrame] = []
+    n_updates = 0
+    for month, n in zip(months, per_month, strict=True):
+        df = _opinions(arr, month, int(n), rng)
+        df = df.with_columns(_system_of(df, xlsx_cap))
+        df = _assign_ids(df, month, counters)
+        by = {str(k[0]): g for k, g in df.group_by("source_system", maintain_order=True)}
+        year = month.year
+        if "mattranso" in by:
+            base, again = _mark_reexports(by["mattranso"], rng)
+            n_updates += int(again["_upd"].sum())
+            again_parts.append(_format_app(again))
+            name = f"mattranso_app_{year}.csv"
+            out, bad = _spoil(_format_app(base), rng, _EN_COLS, f"{year}-02-31 09:15:00", protect="_re")
+            sink.csv(name, out.drop("_re"))
+            for k, v in bad.items():
+                sink.note(name, k, v)
+        if "zalo_oa" in by:
+            name = f"zalo_oa_{year}.jsonl"
+            out, bad = _spoil(_format_zalo(by["zalo_oa"], rng), rng, _EN_COLS, f"{year}-02-30T08:30:00+07:00")
+            sink.jsonl(name, out)
+            for k, v in bad.items():
+                sink.note(name, k, v)
+        if "hotline" in by:
+            name = f"hotline_{year}.csv"
+            out, bad = _spoil(_hotline(by["hotline"]), rng, _VI_COLS, f"31/02/{year} 08:30")
+            sink.csv(name, out, bom=True)
+            for k, v in bad.items():
+                sink.note(name, k, v)
+        if "tiep_cong_dan" in by:
+            name = f"tiep_cong_dan_don_thu_{year}.csv"
+            out, n_legacy = _reception(by["tiep_cong_dan"], world, rng)
+            out, bad = _spoil(out, rng, _VI_COLS, f"30/02/{year} 14:00")
+            sink.csv(name, out, bom=True)
+            sink.note(name, "legacy_address", n_legacy)
+            for k, v in bad.items():
+                sink.note(name, k, v)
+        if "tiep_xuc_cu_tri" in by:
+            xlsx_parts.append(_voter_xlsx_rows(by["tiep_xuc_cu_tri"]))
+    paths = sink.close()
+    rows = dict(sink.rows)
+    notes = dict(sink.notes)
+    if again_parts:
+        again = pl.concat(again_parts).sort("received_at", "source_id")
+        name = f"mattranso_app_capnhat_{END_DATE:%Y%m%d}.csv"
+        paths.append(_write_csv(again.drop("_re"), out_dir / name))
+        rows[name] = again.height
+        notes[name] = {"updated": n_updates, "duplicates": again.height - n_updates}
+    if xlsx_parts:
+        voter = pl.concat(xlsx_parts)
+        total = pl.DataFrame({"source_id": [f"Tổng cộng: {voter.height} ý kiến"]})
+        voter = pl.concat([voter, total], how="diagonal_relaxed")
+        sheet = _vi_headers(voter, _vi_of("feedback"), titles=True)
+        name = f"tiep_xuc_cu_tri_{months[0]:%Y%m}_{END_DATE:%Y%m}.xlsx"
+        paths.append(_write_xlsx(sheet, out_dir / name, "Ý kiến cử tri"))
+        rows[name] = voter.height
+        notes[name] = {"total_row": 1}
+    return paths, notes, rows
+
+
+_EN_COLS = {"time": "received_at", "channel": "channel", "province": "province_code", "commune": "commune_code", "id": "source_id"}
+_VI_COLS = {"time": "thoi_gian_tiep_nhan", "channel": "kenh", "province": "ma_tinh", "commune": "ma_xa", "id": "ma_phan_anh"}
+
+
+def handling_efficiency(world: World, seed: int) -> np.ndarray:
+    """Per province: how slow its agencies are (1 = typical, >1 slower); also lowers trust in the survey."""
+    return np.exp(_rng(seed, 2).normal(0, 0.35, world.provinces.height))
+
+
+def _date_col(col: str, fmt: str) -> pl.Expr:
+    return pl.col(col).dt.strftime(fmt).alias(col)
+
+
+def _days(rng: np.random.Generator, start: dt.date, end: dt.date, n: int) -> np.ndarray:
+    """n random dates in [start, end] as numpy datetime64[D]."""
+    span = (end - start).days + 1
+    return np.datetime64(start, "D") + rng.integers(0, span, n).astype("timedelta64[D]")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Activities and recommendations
+
+ACTIVITY_KINDS = ["supervision", "social_criticism", "dialogue", "voter_contact", "forum", "community_investment_monitoring", "people_inspection"]  # fmt: skip
+PROVINCE_RATE = {"supervision": 1.5, "social_criticism": 0.6, "dialogue": 0.4, "voter_contact": 0.2, "forum": 0.25,
+                 "community_investment_monitoring": 0.0, "people_inspection": 0.0}  # fmt: skip
+COMMUNE_RATE = {"supervision": 0.08, "social_criticism": 0.02, "dialogue": 0.05, "voter_contact": 0.01, "forum": 0.01,
+                "community_investment_monitoring": 0.04, "people_inspection": 0.05}  # fmt: skip
+KIND_FIELDS = {
+    "supervision": ["dat_dai", "an_sinh", "y_te", "giao_duc", "moi_truong", "hanh_chinh", "lao_dong", "giao_thong"],
+    "social_criticism": ["dat_dai", "moi_truong", "giao_thong", "hanh_chinh", "an_sinh", "giao_duc"],
+    "dialogue": ["dat_dai", "hanh_chinh", "moi_truong", "an_sinh", "lao_dong", "an_ninh"],
+    "voter_contact": FIELDS[:-1],
+    "forum": ["an_sinh", "van_hoa_xa_hoi", "mat_tran", "moi_truong", "lao_dong"],
+    "community_investment_monitoring": ["giao_thong", "giao_thong", "giao_duc", "y_te", "nong_nghiep"],
+    "people_inspection": ["hanh_chinh", "tham_nhung", "an_sinh", "dat_dai"],
+}
+KIND_TITLE = {
+    "supervision": "Giám sát ", "social_criticism": "Phản biện xã hội dự thảo về ", "dialogue": "Hội nghị đối thoại về ",
+    "voter_contact": "Tiếp xúc cử tri, tổng hợp ý kiến về ", "forum": "Diễn đàn lắng nghe ý kiến nhân dân về ",
+    "community_investment_monitoring": "Giám sát đầu tư của cộng đồng đối với ",
+    "people_inspection": "Thanh tra nhân dân giám sát ",
+}  # fmt: skip
+FIELD_TOPIC = {
+    "dat_dai": "công tác bồi thường, hỗ trợ, tái định cư", "moi_truong": "công tác bảo vệ môi trường, xử lý rác thải",
+    "y_te": "việc thực hiện chính sách bảo hiểm y tế", "giao_duc": "việc thu, chi đầu năm học",
+    "an_sinh": "việc thực hiện chính sách an sinh xã hội", "lao_dong": "việc thực hiện chế độ, chính sách đối với người lao động",
+    "giao_thong": "công trình đường giao thông nông thôn", "an_ninh": "công tác bảo đảm an ninh, trật tự",
+    "tham_nhung": "việc công khai, minh bạch các khoản đóng góp", "hanh_chinh": "việc giải quyết thủ tục hành chính",
+    "gia_ca": "công tác quản lý giá, bình ổn thị trường", "nong_nghiep": "việc hỗ trợ sản xuất nông nghiệp",
+    "thien_tai": "công tác phòng, chống thiên tai", "van_hoa_xa_hoi": "xây dựng đời sống văn hóa ở khu dân cư",
+    "mat_tran": "hoạt động của Ban công tác Mặt trận", "khac": "các vấn đề cử tri quan tâm",
+}  # fmt: skip
+REC_ACTION = {
+    "dat_dai": ["công khai phương án bồi thường và giải quyết dứt điểm kiến nghị của các hộ bị thu hồi đất", "đẩy nhanh tiến độ bàn giao khu tái định cư"],
+    "moi_truong": ["kiểm tra, xử lý cơ sở xả thải gây ô nhiễm", "bố trí kinh phí thu gom, xử lý rác thải sinh hoạt"],
+    "y_te": ["bảo đảm cung ứng thuốc bảo hiểm y tế tại trạm y tế", "bổ sung nhân lực cho y tế cơ sở"],
+    "giao_duc": ["chấn chỉnh việc thu các khoản ngoài quy định", "sửa chữa phòng học xuống cấp"],
+    "an_sinh": ["rà soát, chi trả đầy đủ trợ cấp xã hội", "công khai danh sách hộ nghèo, cận nghèo"],
+    "lao_dong": ["yêu cầu doanh nghiệp trả lương đúng hạn và đóng đủ bảo hiểm xã hội", "hỗ trợ việc làm cho người lao động bị mất việc"],
+    "giao_thong": ["sửa chữa tuyến đường xuống cấp", "công khai dự toán, tiến độ công trình"],
+    "an_ninh": ["tăng cường tuần tra, xử lý tụ điểm mất trật tự", "xử lý hoạt động tín dụng đen"],
+    "tham_nhung": ["công khai thu, chi các khoản đóng góp của nhân dân", "làm rõ trách nhiệm cán bộ có sai phạm"],
+    "hanh_chinh": ["rút ngắn thời gian giải quyết hồ sơ", "bảo đảm cổng dịch vụ công hoạt động ổn định"],
+    "gia_ca": ["tăng cường kiểm tra, bình ổn giá"], "nong_nghiep": ["hỗ trợ giống, vật tư cho nông dân"],
+    "thien_tai": ["hỗ trợ kịp thời người dân bị thiệt hại do thiên tai"], "van_hoa_xa_hoi": ["đầu tư thiết chế văn hóa ở khu dân cư"],
+    "mat_tran": ["tạo điều kiện để Ban công tác Mặt trận tham gia giám sát"], "khac": ["trả lời kiến nghị của cử tri đúng thời hạn"],
+}  # fmt: skip
+ORGS = ["front", "women", "youth", "farmers", "veterans", "labour"]
+
+
+def _activities(world: World, scale: Scale, seed: int, efficiency: np.ndarray) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Monitoring, criticism, dialogue, voter contact, forums, community investment monitoring, people's inspection."""
+    rng = _rng(seed, 20)
+    c = world.communes
+    n_prov = world.provinces.height
+    parts = []
+    for month in _months(scale):
+        meeting = month.month in (4, 5, 9, 10)
+        listening = month.month == LISTENING_MONTH
+        for kind in ACTIVITY_KINDS:
+            boost = (15.0 if kind == "voter_contact" and meeting else 1.0) * (3.0 if kind in ("dialogue", "forum") and listening else 1.0)
+            for level, rate, size in (("province", PROVINCE_RATE[kind], n_prov), ("commune", COMMUNE_RATE[kind] * scale.activity_rate, c.height)):
+                counts = rng.poisson(rate * boost, size)
+                idx = np.repeat(np.arange(size), counts)
+                if idx.size:
+                    parts.append(pl.DataFrame({"kind": kind, "level": level, "unit": idx, "month": month}))
+    acts = pl.concat(parts)
+    n = acts.height
+    kind = acts["kind"].to_numpy()
+    is_prov = (acts["level"] == "province").to_numpy()
+    unit = acts["unit"].to_numpy()
+    p_idx = np.where(is_prov, unit, c["p_idx"].to_numpy()[np.where(is_prov, 0, unit)])
+    fields = np.empty(n, dtype=object)
+    for k in ACTIVITY_KINDS:
+        rows = np.flatnonzero(kind == k)
+        fields[rows] = np.array(KIND_FIELDS[k])[rng.integers(0, len(KIND_FIELDS[k]), rows.size)]
+    org_p = np.array([0.62, 0.11, 0.09, 0.09, 0.05, 0.04])
+    org = np.array(ORGS)[rng.choice(len(ORGS), n, p=org_p)]
+    org[np.isin(kind, ["people_inspection", "community_investment_monitoring", "social_criticism"])] = "front"
+    start = np.array([np.datetime64(m, "D") for m in acts["month"].to_list()]) + rng.integers(0, 28, n).astype("timedelta64[D]")
+    length = np.where(kind == "supervision", rng.integers(0, 45, n), np.where(kind == "people_inspection", rng.integers(0, 90, n), rng.integers(0, 2, n)))
+    end = start + length.astype("timedelta64[D]")
+    end_known = end <= np.datetime64(END_DATE)
+    scale_people = np.where(is_prov, 2.5, 1.0)
+    base_people = np.select([kind == "supervision", kind == "social_criticism", kind == "people_inspection"], [12, 25, 6], 90)
+    participants = rng.poisson(base_people * scale_people)
+    opinions = np.where(np.isin(kind, ["dialogue", "forum", "voter_contact"]), rng.poisson(participants * 0.15), rng.poisson(np.where(kind == "social_criticism", 12, 5), n))
+    age_days = (np.datetime64(END_DATE) - start).astype(int)
+    concluded = rng.binomial(opinions, np.clip(0.3 + age_days / 200, 0, 0.95))
+    prov = world.provinces[p_idx]
+    com_code = np.where(is_prov, None, c["commune_code"].to_numpy()[np.where(is_prov, 0, unit)])
+    commune_phrase = (c["type_lc"] + " " + c["name_short"]).to_numpy()[np.where(is_prov, 0, unit)]
+    locality = np.where(is_prov, prov["name_lc"].to_numpy(), commune_phrase + ", " + prov["name_lc"].to_numpy())
+    frame = pl.DataFrame({
+        "kind": kind, "level": acts["level"], "organization": org, "province_code": prov["province_code"],
+        "commune_code": pl.Series(com_code.tolist(), dtype=pl.String),
+        "start_date": pl.Series(start).cast(pl.Date), "end_date": pl.Series(np.where(end_known, end, np.datetime64("NaT"))).cast(pl.Date),
+        "field": pl.Series(fields.astype(str)), "title": pl.Series(locality.astype(str)),
+        "participants": participants, "opinions": opinions, "opinions_concluded": concluded,
+        "province_lc": prov["name_lc"], "p_idx": p_idx, "commune_phrase": pl.Series(np.where(is_prov, None, commune_phrase).tolist(), dtype=pl.String),
+    })  # fmt: skip
+    frame = frame.with_columns(
+        pl.concat_str(
+            pl.col("kind").replace_strict(KIND_TITLE), pl.col("field").replace_strict(FIELD_TOPIC), pl.lit(" tại "), pl.col("title")
+        ).alias("title")
+    ).sort("start_date", "province_code", "commune_code", "kind", nulls_last=False)
+    frame = frame.with_columns(
+        pl.concat_str(pl.lit("HD-"), pl.col("province_code"), pl.lit("-"), pl.col("start_date").dt.strftime("%y%m"), pl.lit("-"),
+                      (pl.int_range(pl.len()).over("province_code", pl.col("start_date").dt.strftime("%y%m")) + 1).cast(pl.String).str.zfill(4)).alias("activity_id")
+    )  # fmt: skip
+    return frame, _recommendations(frame, rng, efficiency)
+
+
+def _recommendations(acts: pl.DataFrame, rng: np.random.Generator, efficiency: np.ndarray) -> pl.DataFrame:
+    rate = {"supervision": 1.6, "social_criticism": 1.2, "dialogue": 0.5, "voter_contact": 0.3, "forum": 0.3,
+            "community_investment_monitoring": 0.8, "people_inspection": 0.8}  # fmt: skip
+    lam = acts["kind"].replace_strict(rate, return_dtype=pl.Float64).to_numpy() * np.where((acts["level"] == "province").to_numpy(), 1.8, 1.0)
+    counts = rng.poisson(lam)
+    src = np.repeat(np.arange(acts.height), counts)
+    a = acts[src]
+    n = a.height
+    fields = a["field"].to_numpy().astype(object)
+    other = rng.random(n) < 0.2
+    fields[other] = np.array(FIELDS[:-1])[rng.integers(0, len(FIELDS) - 1, other.sum())]
+    f_idx = np.array([FIELDS.index(f) for f in fields]) if n else np.zeros(0, int)
+    opt = _AGENCY_OFF[f_idx] + np.floor(rng.random(n) * _AGENCY_LEN[f_idx]).astype(np.int64)
+    actions = np.array([REC_ACTION[f][int(rng.integers(len(REC_ACTION[f])))] for f in fields], dtype=object) if n else np.array([], dtype=object)
+    base_date = a["end_date"].fill_null(a["start_date"]).to_numpy().astype("datetime64[D]")
+    issued = base_date + rng.integers(5, 26, n).astype("timedelta64[D]")
+    due = issued + rng.choice([30, 30, 30, 45, 60], n).astype("timedelta64[D]")
+    eff = efficiency[a["p_idx"].to_numpy()]
+    answered = issued + np.ceil(rng.lognormal(np.log(28 * eff), 0.7)).astype("timedelta64[D]")
+    never = rng.random(n) < 0.15 * np.clip(eff, 0.6, 2)
+    rejected = (rng.random(n) < 0.07) & ~never
+    implemented = answered + np.ceil(rng.lognormal(np.log(60), 0.6, n)).astype("timedelta64[D]")
+    does_implement = (rng.random(n) < 0.55) & ~rejected
+    resupervised = implemented + rng.integers(30, 120, n).astype("timedelta64[D]")
+    does_resupervise = rng.random(n) < 0.25
+    end = np.datetime64(END_DATE)
+    ans_ok = ~never & (answered <= end)
+    imp_ok = ans_ok & does_implement & (implemented <= end)
+    res_ok = imp_ok & does_resupervise & (resupervised <= end)
+    status = np.select([imp_ok, ans_ok & rejected, ans_ok], ["implemented", "rejected", "answered"], "open")
+    nat = np.datetime64("NaT")
+    is_prov = (a["level"] == "province").to_numpy()
+    agency = np.where(
+        is_prov,
+        np.array([b for b, _ in _AGENCY_OPTS], dtype=object)[opt] + " " + a["province_lc"].to_numpy().astype(object),
+        "UBND " + a["commune_phrase"].fill_null("").to_numpy().astype(object),
+    )
+    recs = pl.DataFrame({
+        "activity_id": a["activity_id"], "agency": pl.Series(agency.astype(str)), "field": pl.Series(fields.astype(str)),
+        "content": pl.Series(("Đề nghị " + agency + " " + actions).astype(str)),
+        "issued_at": pl.Series(issued).cast(pl.Date), "due_at": pl.Series(due).cast(pl.Date), "status": pl.Series(status),
+        "answered_at": pl.Series(np.where(ans_ok, answered, nat)).cast(pl.Date),
+        "implemented_at": pl.Series(np.where(imp_ok, implemented, nat)).cast(pl.Date),
+        "resupervised_at": pl.Series(np.where(res_ok, resupervised, nat)).cast(pl.Date),
+    }).filter(pl.col("issued_at") <= END_DATE)  # fmt: skip
+    return recs.with_columns(
+        pl.concat_str(pl.lit("KN-"), pl.col("activity_id").str.slice(3), pl.lit("-"),
+                      (pl.int_range(pl.len()).over("activity_id") + 1).cast(pl.String).str.zfill(2)).alias("recommendation_id")
+    ).select("recommendation_id", "activity_id", "agency", "field", "content", "issued_at", "due_at", "status",
+             "answered_at", "implemented_at", "resupervised_at")  # fmt: skip
+
+
+def _write_activities(acts: pl.DataFrame, recs: pl.DataFrame, out_dir: Path) -> list[Path]:
+    cols = ["activity_id", "kind", "level", "organization", "province_code", "commune_code", "start_date", "end_date",
+            "field", "title", "participants", "opinions", "opinions_concluded"]  # fmt: skip
+    prov = acts.filter(pl.col("level") == "province").select(cols)
+    commune = acts.filter(pl.col("level") == "commune").select(cols).with_columns(
+        _vi_enum("kind", "activity_kind"), _vi_enum("level", "level"), _vi_enum("organization", "organization"),
+        _date_col("start_date", "%d/%m/%Y"), _date_col("end_date", "%d/%m/%Y"),
+        pl.col("field").replace_strict(_vi_label("field")),
+    )
+    recs_vi = recs.with_columns(
+        *[_date_col(c, "%d/%m/%Y") for c in ("issued_at", "due_at", "answered_at", "implemented_at", "resupervised_at")],
+        _vi_enum("status", "recommendation_status"),
+    )
+    return [
+        _write_csv(prov, out_dir / "activities_province_level.csv"),
+        _write_csv(_vi_headers(commune, _vi_of("activity")), out_dir / "hoat_dong_giam_sat_cap_xa.csv", bom=True),
+        _write_csv(_vi_headers(recs_vi, _vi_of("recommendation")), out_dir / "kien_nghi_sau_giam_sat.csv", bom=True),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Trust survey
+
+ITEMS_5 = ["q_trust_front", "q_trust_commune", "q_responsive_1", "q_responsive_2", "q_integrity_1", "q_integrity_2",
+           "q_fair_1", "q_open_1", "q_reliable_1"]  # fmt: skip
+ITEM_OFFSET = {"q_trust_front": 0.3, "q_trust_commune": 0.0, "q_responsive_1": -0.2, "q_responsive_2": -0.3,
+               "q_integrity_1": -0.4, "q_integrity_2": -0.5, "q_fair_1": -0.1, "q_open_1": -0.2, "q_reliable_1": 0.0}  # fmt: skip
+ITEMS = [*ITEMS_5, "q_trust_overall"]
+WAVES = [  # wave, fieldwork start, end, mode, file style
+    ("2025Q4", dt.date(2025, 11, 3), dt.date(2025, 12, 19), "face_to_face", "vi_csv"),
+    ("2026Q1", dt.date(2026, 2, 23), dt.date(2026, 3, 27), "phone", "en_csv"),
+    ("2026Q2", dt.date(2026, 5, 4), dt.date(2026, 6, 19), "online", "en_jsonl"),
+    ("2026Q3", dt.date(2026, 8, 3), dt.date(2026, 9, 25), "face_to_face", "vi_csv_design"),
+]
+ETHNIC = {
+    "North Midlands & Mountains": (["Kinh", "Tày", "Thái", "Mường", "H'Mông", "Nùng", "Dao"], [0.5, 0.12, 0.1, 0.08, 0.1, 0.06, 0.04]),
+    "Central Highlands": (["Kinh", "Gia Rai", "Ê Đê", "Ba Na", "Xơ Đăng", "Cơ Ho", "Mnông"], [0.68, 0.1, 0.08, 0.05, 0.03, 0.03, 0.03]),
+    "Mekong Delta": (["Kinh", "Khmer", "Hoa", "Chăm"], [0.9, 0.08, 0.015, 0.005]),
+    "Southeast": (["Kinh", "Hoa", "Khmer", "Xtiêng", "Chăm"], [0.93, 0.04, 0.01, 0.01, 0.01]),
+}  # fmt: skip
+OTHER_ETHNIC = (["Kinh", "Mường", "Thái", "Tày", "Chăm"], [0.95, 0.02, 0.015, 0.01, 0.005])
+
+
+def _survey(world: World, scale: Scale, seed: int, efficiency: np.ndarray, out_dir: Path) -> list[tuple[Path, int]]:
+    """Four trust-survey waves; one online wave over-represents young urban people; one carries design weights."""
+    rng = _rng(seed, 30)
+    c = world.communes
+    pcodes = world.province_codes
+    regions = world.provinces["region"].to_list()
+    province_effect = -0.45 * np.log(efficiency) + rng.normal(0, 0.2, len(pcodes))
+    adult_pop = c["population"].to_numpy() * 0.72
+    urban_c = c["urban"].to_numpy()
+    paths = []
+    for w_i, (wave, start, end, mode, style) in enumerate(WAVES):
+        rows = []
+        for p in range(len(pcodes)):
+            members = np.flatnonzero(c["p_idx"].to_numpy() == p)
+            n = int(scale.survey_per_province * rng.uniform(0.9, 1.1))
+            if mode == "online":
+                w = adult_pop[members] * np.where(urban_c[members], 3.5, 1.0)
+                chosen = rng.choice(members, n, p=w / w.sum())
+            else:
+                k = min(members.size, max(2, n // 25))
+                psus = rng.choice(members, k, replace=False, p=adult_pop[members] / adult_pop[members].sum())
+                chosen = np.repeat(psus, _largest_remainder(n, np.ones(k)))
+            rows.append(pl.DataFrame({"c_idx": chosen, "p": np.full(chosen.size, p)}))
+        frame = pl.concat(rows)
+        n = frame.height
+        c_idx = frame["c_idx"].to_numpy()
+        p_idx = frame["p"].to_numpy()
+        urban = urban_c[c_idx]
+        if mode == "online":
+            age = np.clip(18 + rng.gamma(2.0, 8.0, n), 18, 80).astype(int)
+            female = rng.random(n) < 0.46
+        else:
+            age = np.clip(rng.triangular(18, 38, 88, n), 18, 90).astype(int)
+            female = rng.random(n) < 0.53
+        ethnic = np.empty(n, dtype=object)
+        for p in np.unique(p_idx):
+            sel = np.flatnonzero(p_idx == p)
+            names, probs = ETHNIC.get(regions[p], OTHER_ETHNIC)
+            ethnic[sel] = np.array(names)[rng.choice(len(names), sel.size, p=probs)]
+        mode_effect = {"online": -0.25, "phone": 0.1}.get(mode, 0.0)
+        latent = province_effect[p_idx] + 0.06 * w_i + 0.012 * (age - 45) - 0.15 * urban + mode_effect + rng.normal(0, 1, n)
+        items: dict[str, pl.Series] = {}
+        for item in ITEMS_5:
+            v = np.digitize(latent + ITEM_OFFSET[item] + rng.normal(0, 0.7, n), [-1.6, -0.6, 0.4, 1.4]) + 1
+            miss = rng.random(n) < (0.08 if "integrity" in item else 0.03) + (0.03 if mode == "online" else 0.0)
+            items[item] = pl.Series(item, np.where(miss, 0, v)).set(pl.Series(miss), None)
+        overall = np.clip(np.rint(6.0 + 1.5 * latent + rng.normal(0, 1, n)), 0, 10).astype(int)
+        miss = rng.random(n) < 0.02
+        items["q_trust_overall"] = pl.Series("q_trust_overall", np.where(miss, 0, overall)).set(pl.Series(miss), None)
+        df = pl.DataFrame({
+            "response_id": [f"{wave}-{i + 1:06d}" for i in range(n)],
+            "wave": wave,
+            "interviewed_at": pl.Series(_days(rng, start, end, n)).cast(pl.Date),
+            "province_code": c["province_code"].to_numpy()[c_idx],
+            "commune_code": c["commune_code"].to_numpy()[c_idx],
+            "mode": mode,
+            "sex": np.where(female, "female", "male"),
+            "age": age, "urban": urban, "ethnicity": ethnic.astype(str),
+        }).with_columns(**items)  # fmt: skip
+        if style == "vi_csv_design":
+            stratum_pop = pl.DataFrame({"p": c["province_code"], "u": urban_c, "pop": adult_pop}).group_by("p", "u").agg(pl.col("pop").sum())
+            df = df.with_columns(
+                pl.concat_str("province_code", pl.when("urban").then(pl.lit("U")).otherwise(pl.lit("R")), separator="-").alias("stratum"),
+                pl.col("commune_code").alias("psu"),
+            ).join(stratum_pop.rename({"p": "province_code", "u": "urban"}), on=["province_code", "urban"], how="left")
+            df = df.with_columns((pl.col("pop") / pl.len().over("stratum")).round(2).alias("weight")).drop("pop")
+        order = ["response_id", "wave", "interviewed_at", "province_code", "commune_code", "mode", "sex", "age", "urban",
+                 "ethnicity", *[x for x in ("weight", "stratum", "psu") if x in df.columns], *ITEMS]  # fmt: skip
+        df = df.select(order)
+        if style.startswith("vi_csv"):
+            df = df.with_columns(
+                _date_col("interviewed_at", "%d/%m/%Y"), _vi_enum("mode", "survey_mode"), _vi_enum("sex", "sex"),
+                pl.col("urban").cast(pl.Int8),
+            )
+            name = f"khao_sat_niem_tin_{wave}{'_co_trong_so' if style == 'vi_csv_design' else ''}.csv"
+            paths.append((_write_csv(_vi_headers(df, _vi_of("survey")), out_dir / name, bom=True), df.height))
+        elif style == "en_csv":
+            paths.append((_write_csv(df, out_dir / f"trust_survey_{wave}.csv"), df.height))
+        else:
+            path = out_dir / f"trust_survey_{wave}_online.jsonl"
+            df.with_columns(pl.col("interviewed_at").dt.strftime("%Y-%m-%d")).write_ndjson(path)
+            paths.append((path, df.height))
+    return paths
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Membership
+
+MEMBER_ORGS = {  # eligible share of population, coverage, members per branch, provincial full-time cadres
+    "women": (0.37, 0.62, 150, 30), "youth": (0.21, 0.42, 45, 28), "farmers": (0.35, 0.55, 120, 24),
+    "veterans": (0.025, 0.88, 60, 14), "labour": (0.06, 0.68, 90, 35),
+}  # fmt: skip
+VILLAGE_SETTINGS = {  # share of commune eligible, coverage (normal, inverted cone)
+    "urban": (0.6, 0.5, 0.33), "boarding_house": (0.25, 0.3, 0.09), "new_rural": (0.8, 0.7, 0.6), "industrial_park": (0.35, 0.45, 0.14),
+}  # fmt: skip
+
+
+def _quarters(scale: Scale) -> list[str]:
+    return [f"{m:%Y-%m}" for m in _months(scale) if m.month in (3, 6, 9, 12)]
+
+
+def _membership(world: World, scale: Scale, seed: int, out_dir: Path) -> list[tuple[Path, int]]:
+    """Quarterly membership: province totals (XLSX, Vietnamese) and sampled communes with village settings (CSV)."""
+    rng = _rng(seed, 40)
+    p, c = world.provinces, world.communes
+    periods = _quarters(scale)
+    prov_rows, local_rows = [], []
+    for i, code in enumerate(p["province_code"]):
+        pop = int(p["population"][i])
+        rural = 1 - float(p["urban_share"][i])
+        industry = INDUSTRIAL.get(code, 0.0)
+        inverted = code in INVERTED_CONE
+        members = np.flatnonzero(c["p_idx"].to_numpy() == i)
+        cpop = c["population"].to_numpy()[members]
+        k = min(scale.membership_communes, members.size)
+        sample = np.sort(rng.choice(members, k, replace=False, p=cpop / cpop.sum()))
+        for org, (share, coverage, branch_size, cadres) in MEMBER_ORGS.items():
+            eligible_share = share * (rural if org == "farmers" else 1.0) * (1 + 1.5 * industry if org == "labour" else 1.0)
+            eligible = int(pop * eligible_share)
+            cov = coverage * (0.82 if inverted else 1.0) * rng.uniform(0.92, 1.05)
+            for q, period in enumerate(periods):
+                trend = 1 + 0.006 * q
+                m = int(min(eligible, eligible * cov * trend))
+                prov_rows.append((period, org, code, None, "province", None, m, eligible, max(1, m // (branch_size * 8)),
+                                  int(cadres * (2.6 if inverted else 1.0) * rng.uniform(0.9, 1.1))))  # fmt: skip
+                for ci in sample:
+                    ccode = c["commune_code"][int(ci)]
+                    c_elig = int(eligible * c["population"][int(ci)] / pop)
+                    c_mem = int(min(c_elig, c_elig * cov * trend * rng.uniform(0.85, 1.1)))
+                    is_urban = bool(c["urban"][int(ci)])
+                    local_rows.append((period, org, code, ccode, "commune", "urban" if is_urban else "new_rural", c_mem, c_elig,
+                                       max(1, c_mem // branch_size), int(rng.integers(1, 3))))  # fmt: skip
+                    settings = ["urban", "boarding_house"] if is_urban else ["new_rural"]
+                    if industry and org in ("labour", "youth", "women"):
+                        settings.append("industrial_park")
+                    for setting in settings:
+                        part, normal, thin = VILLAGE_SETTINGS[setting]
+                        v_elig = int(c_elig * part)
+                        v_cov = (thin if inverted else normal) * (1.4 if org == "labour" and setting == "industrial_park" else 1.0)
+                        v_mem = int(min(v_elig, v_elig * v_cov * trend * rng.uniform(0.8, 1.15)))
+                        local_rows.append((period, org, code, ccode, "village", setting, v_mem, v_elig, max(1, v_elig // 1200), 0))
+    cols = ["period", "organization", "province_code", "commune_code", "level", "setting", "members", "eligible", "branches", "cadres"]
+    schema = {k: (pl.Int64 if k in ("members", "eligible", "branches", "cadres") else pl.String) for k in cols}
+    prov = pl.DataFrame(prov_rows, schema=schema, orient="row").with_columns(
+        _vi_enum("organization", "organization"), _vi_enum("level", "level")
+    )
+    local = pl.DataFrame(local_rows, schema=schema, orient="row")
+    return [
+        (_write_xlsx(_vi_headers(prov, _vi_of("membership"), titles=True), out_dir / "doan_vien_hoi_vien_cap_tinh.xlsx", "Cấp tỉnh"), prov.height),
+        (_write_csv(local, out_dir / "membership_commune_village.csv"), local.height),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Models, outcomes
+
+MODEL_NAMES = {
+    "social_dialogue": ["Hội nghị đối thoại định kỳ giữa người đứng đầu cấp ủy, chính quyền với Nhân dân",
+                        "Tổ hòa giải – đối thoại ở khu dân cư", "Ngày hội lắng nghe ý kiến nhân dân"],
+    "community_security": ["Tổ bảo vệ an ninh, trật tự ở cơ sở", "Camera an ninh cộng đồng",
+                           "Khu dân cư an toàn về an ninh, trật tự", "Tổ tự quản an ninh trật tự khu nhà trọ"],
+}  # fmt: skip
+
+
+def _models(world: World, seed: int) -> pl.DataFrame:
+    """Staggered adoption: a provincial pilot, then communes over the following months; some provinces never."""
+    rng = _rng(seed, 50)
+    c = world.communes
+    rows = []
+    end = np.datetime64(END_DATE)
+    for kind, names in MODEL_NAMES.items():
+        for i, code in enumerate(world.province_codes):
+            if rng.random() < 0.2:
+                continue  # not adopted yet: the comparison group
+            pilot = _days(rng, dt.date(2024, 7, 1), dt.date(2026, 6, 30), 1)[0]
+            pilot_date: dt.date = pilot.item()
+            rows.append((code, None, kind, names[0], pilot_date))
+            members = np.flatnonzero(c["p_idx"].to_numpy() == i)
+            share = rng.uniform(0.2, 0.7)
+            adopt = members[rng.random(members.size) < share]
+            when = pilot + np.ceil(rng.exponential(150, adopt.size)).astype("timedelta64[D]")
+            for ci, d in zip(adopt, when, strict=True):
+                if d <= end:
+                    options = names if bool(c["urban"][int(ci)]) or kind == "social_dialogue" else names[:3]
+                    rows.append((code, c["commune_code"][int(ci)], kind, options[int(rng.integers(len(options)))], d.item()))
+    df = pl.DataFrame(rows, schema={"province_code": pl.String, "commune_code": pl.String, "model_kind": pl.String,
+                                    "model_name": pl.String, "adopted_at": pl.Date}, orient="row")  # fmt: skip
+    age = (pl.lit(END_DATE) - pl.col("adopted_at")).dt.total_days()
+    u = pl.Series(rng.random(df.height))
+    return df.with_columns(u.alias("_u")).with_columns(
+        pl.when(pl.col("_u") < 0.04).then(pl.lit("stopped"))
+        .when(age < 90).then(pl.lit("pilot"))
+        .when((age > 270) & (pl.col("_u") > 0.7)).then(pl.lit("replicated"))
+        .otherwise(pl.lit("active")).alias("status")
+    ).drop("_u").sort("province_code", "commune_code", "model_kind", nulls_last=False)  # fmt: skip
+
+
+def _outcomes(world: World, scale: Scale, seed: int, models: pl.DataFrame) -> pl.DataFrame:
+    """Monthly provincial results; security incidents fall and mediation succeeds more where models spread."""
+    rng = _rng(seed, 60)
+    p, c = world.provinces, world.communes
+    n_communes = c.group_by("province_code").len().rename({"len": "n"})
+    poor_base = {"North Midlands & Mountains": 9.5, "Central Highlands": 6.5, "North Central & Central Coast": 4.5,
+                 "Mekong Delta": 3.8, "Red River Delta": 1.6, "Southeast": 0.8}  # fmt: skip
+    months = _months(scale)
+    first = (
+        models.filter(pl.col("commune_code").is_not_null() & (pl.col("status") != "stopped"))
+        .group_by("province_code", "model_kind", "commune_code")
+        .agg(pl.col("adopted_at").min())
+    )
+    adopted = {
+        (str(k[0]), str(k[1])): np.sort(g["adopted_at"].to_numpy())
+        for k, g in first.group_by("province_code", "model_kind", maintain_order=True)
+    }
+    rows = []
+    for i, code in enumerate(p["province_code"]):
+        pop = float(p["population"][i])
+        per100k = pop / 100_000
+        region = p["region"][i]
+        nc = int(n_communes.filter(pl.col("province_code") == code)["n"][0])
+        poor0 = poor_base.get(region, 3.0) * rng.uniform(0.7, 1.3)
+        for t, m in enumerate(months):
+            month_end = dt.date(m.year, m.month, calendar.monthrange(m.year, m.month)[1])
+            cover = {
+                kind: np.searchsorted(adopted.get((code, kind), np.array([], "datetime64[D]")), np.datetime64(month_end), "right") / nc
+                for kind in MODEL_NAMES
+            }
+            tet = 1.25 if m.month in (1, 2) else 1.0
+            incidents = rng.poisson(per100k * 3.2 * tet * (1 - 0.3 * cover["community_security"]))
+            cases = rng.poisson(per100k * 4.5)
+            resolved = rng.binomial(cases, min(0.97, 0.76 + 0.15 * cover["social_dialogue"]))
+            peak = 3.0 if m.month in (10, 11) else (2.0 if m.month in (1, 2) else 1.0)  # Vì người nghèo month; Tết
+            fund = round(pop * 320 * peak * rng.lognormal(0, 0.25), -6)
+            houses = rng.poisson(per100k * 0.8 * (2.5 if m.month in (10, 11, 12) else 1.0))
+            poor = round(max(0.2, poor0 * (1 - 0.012 * t) + rng.normal(0, 0.05)), 2)
+            period = f"{m:%Y-%m}"
+            rows += [
+                (period, code, "security_incidents", float(incidents), "vụ"),
+                (period, code, "mediation_cases", float(cases), "vụ"),
+                (period, code, "mediation_resolved", float(resolved), "vụ"),
+                (period, code, "fund_for_poor_vnd", float(fund), "đồng"),
+                (period, code, "solidarity_houses", float(houses), "căn"),
+                (period, code, "poor_household_rate", float(poor), "%"),
+            ]
+    return pl.DataFrame(rows, schema=["period", "province_code", "indicator", "value", "unit"], orient="row").select(
+        "period", "province_code", pl.lit(None, pl.String).alias("commune_code"), "indicator", "value", "unit"
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Population, margins, milestones
+
+AGE_SHARES = {  # adult population by age group (18-29, 30-44, 45-59, 60+)
+    "North Midlands & Mountains": [0.27, 0.32, 0.24, 0.17], "Central Highlands": [0.27, 0.32, 0.24, 0.17],
+    "Red River Delta": [0.21, 0.31, 0.25, 0.23], "North Central & Central Coast": [0.22, 0.29, 0.26, 0.23],
+    "Southeast": [0.25, 0.35, 0.24, 0.16], "Mekong Delta": [0.2, 0.3, 0.28, 0.22],
+}  # fmt: skip
+
+
+def _population(world: World) -> pl.DataFrame:
+    return world.communes.select(
+        "commune_code", "population", pl.lit(2025).alias("year"),
+        pl.lit("Ước tính mô phỏng từ dân số tỉnh (DỮ LIỆU MÔ PHỎNG)").alias("source"),
+    )  # fmt: skip
+
+
+def _margins(world: World) -> pl.DataFrame:
+    """Adult population by sex, age group and urban/rural per province; each dimension sums to the same total."""
+    rows = []
+    for code, pop, region, urban_share in world.provinces.select("province_code", "population", "region", "urban_share").iter_rows():
+        adults = int(pop * 0.72)
+        for dim, cats, weights in (
+            ("sex", ["male", "female"], [0.493, 0.507]),
+            ("age_group", ["18-29", "30-44", "45-59", "60+"], AGE_SHARES.get(region, [0.23, 0.31, 0.25, 0.21])),
+            ("urban", ["urban", "rural"], [urban_share, 1 - urban_share]),
+        ):
+            for cat, value in zip(cats, _largest_remainder(adults, np.array(weights)), strict=True):
+                rows.append((code, dim, cat, int(value)))
+    return pl.DataFrame(rows, schema=["province_code", "dimension", "category", "population"], orient="row")
+
+
+def _milestones(world: World, seed: int) -> pl.DataFrame:
+    """~30 national and provincial action-programme milestones; some done, some overdue, some ahead."""
+    rng = _rng(seed, 70)
+    national = [
+        ("Triển khai nền tảng Mặt trận số đến 100% Ủy ban MTTQ cấp xã", "communes_on_platform_pct", 100, "2025-12-31"),
+        ("100% phản ánh của người dân được tiếp nhận và chuyển xử lý trong 3 ngày làm việc", "forwarded_in_3_days_pct", 100, "2026-06-30"),
+        ("Tỷ lệ phản ánh được trả lời đúng hạn đạt 90%", "answered_on_time_pct", 90, "2026-12-31"),
+        ("Tổ chức Tháng lắng nghe ý kiến nhân dân ở 100% tỉnh, thành phố", "provinces_listening_month_pct", 100, "2026-06-30"),
+        ("Chỉ số niềm tin của Nhân dân đối với Mặt trận đạt 7/10", "trust_index", 7, "2026-12-31"),
+        ("100% kiến nghị sau giám sát được theo dõi đến khi có kết quả", "recommendations_tracked_pct", 100, "2026-09-30"),
+        ("Xây dựng, sửa chữa 20.000 nhà Đại đoàn kết", "solidarity_houses", 20000, "2026-11-18"),
+        ("80% xã có mô hình đối thoại xã hội hoạt động thường xuyên", "communes_dialogue_model_pct", 80, "2027-06-30"),
+        ("70% xã có mô hình an ninh cộng đồng", "communes_security_model_pct", 70, "2027-06-30"),
+        ("Chuẩn hóa dữ liệu đoàn viên, hội viên trên cơ sở dữ liệu 4 cấp", "membership_records_digitised_pct", 100, "2026-03-31"),
+    ]  # fmt: skip
+    mekong = world.provinces.filter(pl.col("region") == "Mekong Delta")["province_code"].to_list()
+    everywhere = world.province_codes
+    provincial = [  # title, indicator, target, provinces it fits
+        ("Thành lập Tổ đối thoại xã hội ở các khu công nghiệp", "industrial_parks_dialogue_pct", 100, sorted(INDUSTRIAL)),
+        ("Phát triển đoàn viên công đoàn tại khu nhà trọ công nhân", "boarding_house_union_coverage_pct", 40, sorted(INVERTED_CONE)),
+        ("Giải quyết dứt điểm kiến nghị về bồi thường, giải phóng mặt bằng tồn đọng", "land_backlog_cleared_pct", 100, sorted(GROWING_CITIES)),
+        ("Hỗ trợ người dân vùng xâm nhập mặn bồn chứa nước ngọt", "households_water_tanks", 5000, mekong),
+        ("Hoàn thành sửa chữa nhà ở cho hộ dân bị thiệt hại do bão lũ", "flood_houses_repaired", 1500, sorted(CENTRAL_FLOOD)),
+        ("100% xã công khai kết quả giám sát trên Mặt trận số", "communes_publish_results_pct", 100, everywhere),
+        ("Giảm 10% số vụ việc về an ninh trật tự so với năm trước", "security_incidents_change_pct", -10, everywhere),
+    ]  # fmt: skip
+    rows = []
+    end = END_DATE
+    for i, (title, indicator, target, due) in enumerate(national):
+        rows.append((f"TW-{i + 1:02d}", "national", title, indicator, float(target), dt.date.fromisoformat(due), "Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam"))
+    for j in range(20):
+        title, indicator, target, fits = provincial[j % len(provincial)]
+        code = fits[int(rng.integers(len(fits)))]
+        due = dt.date(2025, 9, 30) + dt.timedelta(days=int(rng.integers(0, 700)))
+        name = world.provinces.filter(pl.col("province_code") == code)["name_lc"][0]
+        rows.append((f"{code}-{j + 1:02d}", code, title, indicator, float(target), due, f"Ban Thường trực Ủy ban MTTQ Việt Nam {name}"))
+    out = []
+    for mid, scope, title, indicator, target, due, owner in rows:
+        done = None
+        on_track = rng.random() < (0.62 if due <= end else 0.2)  # after the due date: done ahead of time
+        if on_track:
+            done = due + dt.timedelta(days=int(rng.integers(-60, 25)))
+            done = min(done, end)
+            result = target * rng.uniform(1.0, 1.1) if target > 0 else target * rng.uniform(1.0, 1.3)
+        else:
+            result = target * rng.uniform(0.4, 0.95) if due <= end else (target * rng.uniform(0.2, 0.8) if rng.random() < 0.6 else None)
+        if result is not None:
+            result = min(result, 100.0) if indicator.endswith("_pct") and target > 0 else result
+            result = round(float(result), 1 if indicator.endswith("_pct") or abs(target) < 50 else 0)
+        out.append((mid, scope, title, indicator, target, due, owner, result, done))
+    return pl.DataFrame(out, schema={"milestone_id": pl.String, "scope": pl.String, "title": pl.String, "indicator": pl.String,
+                                     "target": pl.Float64, "due_date": pl.Date, "owner": pl.String, "result": pl.Float64,
+                                     "done_at": pl.Date}, orient="row")  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Orchestration
+
+FILE_KINDS = [  # file-name prefix -> kind, for the README and the tests
+    ("mattranso_app_", "feedback"), ("zalo_oa_", "feedback"), ("hotline_", "feedback"),
+    ("tiep_cong_dan_don_thu_", "feedback"), ("tiep_xuc_cu_tri_", "feedback"),
+    ("activities_", "activity"), ("hoat_dong_", "activity"), ("kien_nghi_", "recommendation"),
+    ("khao_sat_niem_tin_", "survey"), ("trust_survey_", "survey"),
+    ("doan_vien_hoi_vien_", "membership"), ("membership_", "membership"), ("mo_hinh_", "model"),
+    ("outcomes_", "outcome"), ("dan_so_xa_", "population"), ("margins_", "margins"), ("moc_chuong_trinh_", "milestone"),
+]  # fmt: skip
+_PLANTED_VI = {
+    "invalid_date": "ngày không hợp lệ", "unknown_channel": "kênh không xác định", "unknown_province": "mã tỉnh không có",
+    "missing_id": "thiếu mã phản ánh", "legacy_address": "chỉ có địa chỉ cũ (trước 2025)", "updated": "xuất lại, trạng thái mới",
+    "duplicates": "xuất lại, trùng hệt", "total_row": "dòng Tổng cộng",
+}  # fmt: skip
+
+
+def kind_of_file(name: str) -> str | None:
+    """The input kind a demo file holds, from its name (README and tests; the loader detects it from the header)."""
+    return next((kind for prefix, kind in FILE_KINDS if name.startswith(prefix)), None)
+
+
+def _clear_previous(out_dir: Path) -> None:
+    """Remove demo files of an earlier run (another size writes other yearly files); nothing else is touched."""
+    for path in out_dir.iterdir():
+        if path.is_file() and (kind_of_file(path.name) or path.name == "README.txt"):
+            path.unlink()
+
+
+def _readme(out_dir: Path, rows: dict[str, int], notes: dict[str, dict[str, int]], size: str, seed: int) -> Path:
+    bad = sum(v for n in notes.values() for k, v in n.items() if k in ("invalid_date", "unknown_channel", "unknown_province", "missing_id"))
+    lines = [
+        SYNTHETIC,
+        "=" * len(SYNTHETIC),
+        "",
+        "Các tệp dưới đây do `python -m etl demo` sinh ra: dữ liệu MÔ PHỎNG, không phải ý kiến thật của người dân.",
+        "These files are generated by `python -m etl demo`: SYNTHETIC data, not real citizens' opinions.",
+        "Tên người, số điện thoại, số CCCD đều ngẫu nhiên / names, phones and ID numbers are random.",
+        "",
+        f"size = {size}, seed = {seed}, dữ liệu đến hết / data end on {END_DATE.isoformat()} (cố định / fixed).",
+        "",
+        "Tệp / file | loại / kind | số dòng / rows | ghi chú / planted",
+        "-" * 60,
+    ]
+    for name in sorted(rows):
+        planted = ", ".join(f"{_PLANTED_VI.get(k, k)} / {k}: {v}" for k, v in sorted(notes.get(name, {}).items()))
+        lines.append(f"{name} | {kind_of_file(name)} | {rows[name]} | {planted}")
+    lines += [
+        "",
+        f"Dòng lỗi cố ý (sẽ vào khu cách ly) / deliberately bad rows (quarantine): {bad}.",
+        "Phản ánh có trong tệp cập nhật được xuất lại với trạng thái mới (updated) hoặc trùng hệt (duplicates).",
+        "Margins (cơ cấu dân số) và dân số cấp xã là ước tính mô phỏng / margins and commune populations are synthetic.",
+        "",
+    ]
+    path = out_dir / "README.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _rows_of(path: Path, df: pl.DataFrame, rows: dict[str, int]) -> Path:
+    rows[path.name] = df.height
+    return path
+
+
+def write_demo(out_dir: Path, size: str = "small", seed: int = 42) -> list[Path]:
+    """Write synthetic raw exports of every input kind but `correction` into `out_dir`; return the paths written.
+
+    Sizes: tiny (tests), small (~50k opinions over 12 months), medium (~500k over 24), full (~5M over 24).
+    The same seed gives the same bytes: the data end on `END_DATE`, whatever today's date.
+    """
+    if size not in SIZES:
+        raise ValueError(f"unknown size {size!r}; choose one of {', '.join(SIZES)}")
+    scale = SIZES[size]
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _clear_previous(out_dir)
+    world = build_world(seed)
+    efficiency = handling_efficiency(world, seed)
+    paths, notes, rows = _feedback(world, scale, seed, out_dir)
+
+    acts, recs = _activities(world, scale, seed, efficiency)
+    for path in _write_activities(acts, recs, out_dir):
+        level = "province" if path.name.startswith("activities_") else "commune"
+        rows[path.name] = recs.height if path.name.startswith("kien_nghi_") else acts.filter(pl.col("level") == level).height
+        paths.append(path)
+    for path, n in _survey(world, scale, seed, efficiency, out_dir) + _membership(world, scale, seed, out_dir):
+        rows[path.name] = n
+        paths.append(path)
+
+    models = _models(world, seed)
+    model_vi = models.with_columns(
+        _vi_enum("model_kind", "model_kind"), _vi_enum("status", "model_status"), _date_col("adopted_at", "%d/%m/%Y")
+    )
+    model_vi = _vi_headers(model_vi, _vi_of("model"), titles=True)
+    paths.append(_rows_of(_write_xlsx(model_vi, out_dir / "mo_hinh_doi_thoai_an_ninh_cong_dong.xlsx", "Mô hình"), models, rows))
+    outcomes = _outcomes(world, scale, seed, models)
+    paths.append(_rows_of(_write_csv(outcomes, out_dir / "outcomes_monthly.csv"), outcomes, rows))
+    population = _population(world)
+    paths.append(_rows_of(_write_csv(_vi_headers(population, _vi_of("population")), out_dir / "dan_so_xa_2025.csv", bom=True), population, rows))
+    margins = _margins(world)
+    paths.append(_rows_of(_write_csv(margins, out_dir / "margins_synthetic.csv"), margins, rows))
+    milestones = _milestones(world, seed).with_columns(_date_col("due_date", "%d/%m/%Y"), _date_col("done_at", "%d/%m/%Y"))
+    sheet = _vi_headers(milestones, _vi_of("milestone"), titles=True)
+    paths.append(_rows_of(_write_xlsx(sheet, out_dir / "moc_chuong_trinh_hanh_dong.xlsx", "Mốc"), milestones, rows))
+    readme = _readme(out_dir, rows, notes, size, seed)
+    return sorted(paths) + [readme]
+

@@ -186,12 +186,16 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     hashed = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '\u2205')" for c in content) + ", _items"
     on = " AND ".join(f"s.{k} = t.{k}" for k in keys)
     part = ", ".join(keys)
+    repeated = good.select(pl.struct(keys).is_duplicated().any()).item()
+    if repeated:  # the same record twice in one file: compare each row with the previous one of its key
+        window = f"""lag(row_hash) OVER (PARTITION BY {part} ORDER BY {ROW}) AS prev_in_file,
+                     row_number() OVER (PARTITION BY {part} ORDER BY {ROW} DESC) AS newest"""
+    else:
+        window = "NULL AS prev_in_file, 1 AS newest"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged AS
             WITH h AS (SELECT *, md5(concat_ws(chr(31), {hashed})) AS row_hash FROM incoming),
-                 s AS (SELECT h.*, lag(row_hash) OVER (PARTITION BY {part} ORDER BY {ROW}) AS prev_in_file,
-                              row_number() OVER (PARTITION BY {part} ORDER BY {ROW} DESC) AS newest
-                       FROM h)
+                 s AS (SELECT h.*, {window} FROM h)
             SELECT s.*, t.row_hash AS stored_hash, coalesce(s.prev_in_file, t.row_hash) AS prev
             FROM s LEFT JOIN {kind.table} t ON {on}"""
     )
@@ -203,25 +207,26 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
            FROM staged"""
     ).fetchall()[0]
     cols = ", ".join(content)
-    changed = "newest = 1 AND (stored_hash IS NULL OR stored_hash <> row_hash)"
+    replaced = "s.newest = 1 AND s.stored_hash IS NOT NULL AND s.stored_hash <> s.row_hash"
+    key_match = " AND ".join(f"t.{k} = s.{k}" for k in keys)
+    con.execute(f"DELETE FROM {kind.table} t USING staged s WHERE {replaced} AND {key_match}")
     if kind.item_prefix and result.answers is not None:
         con.execute(
-            f"""DELETE FROM survey_answer a USING staged s
-                WHERE s.newest = 1 AND s.stored_hash IS NOT NULL AND s.stored_hash <> s.row_hash
-                  AND a.wave = s.wave AND a.response_id = s.response_id"""
+            f"""DELETE FROM survey_answer t USING staged s
+                WHERE {replaced} AND t.wave = s.wave AND t.response_id = s.response_id"""
         )
+    written = "s.newest = 1 AND (s.stored_hash IS NULL OR s.stored_hash <> s.row_hash)"
     con.execute(
-        f"""INSERT OR REPLACE INTO {kind.table} ({cols}, row_hash, load_id)
-            SELECT {cols}, row_hash, $load_id FROM staged WHERE {changed}""",
+        f"""INSERT INTO {kind.table} ({cols}, row_hash, load_id)
+            SELECT {cols}, row_hash, $load_id FROM staged s WHERE {written}""",
         {"load_id": load_id},
     )
     if kind.item_prefix and result.answers is not None and result.answers.height:
         con.register("answers", result.answers.to_arrow())
         con.execute(
-            f"""INSERT OR REPLACE INTO survey_answer
+            f"""INSERT INTO survey_answer
                 SELECT s.wave, s.response_id, a.item, a.value
-                FROM answers a JOIN staged s ON a.{ROW} = s.{ROW}
-                WHERE s.newest = 1 AND (s.stored_hash IS NULL OR s.stored_hash <> s.row_hash)"""
+                FROM answers a JOIN staged s ON a.{ROW} = s.{ROW} WHERE {written}"""
         )
         con.unregister("answers")
     if kind.name == "correction":

@@ -1,5 +1,7 @@
 -- The warehouse: one DuckDB file per generation (DESIGN §2). Dimensions, one table per input kind,
 -- the load log and the quarantine. Times are local (Asia/Ho_Chi_Minh) TIMESTAMPs without zone.
+-- Fact tables have no PRIMARY KEY constraint: their record keys (DESIGN §4.2, listed in etl/kinds.py) are
+-- enforced by the loader's upsert, because an index makes bulk loads several times slower in DuckDB.
 -- Every fact table carries `row_hash` (content fingerprint for duplicate/update detection) and
 -- `load_id` (which load wrote the current version of the row).
 
@@ -102,12 +104,11 @@ CREATE TABLE IF NOT EXISTS feedback (
     lat              DOUBLE,
     lon              DOUBLE,
     row_hash         VARCHAR NOT NULL,
-    load_id          VARCHAR NOT NULL,
-    PRIMARY KEY (source_system, source_id)
+    load_id          VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS activity (
-    activity_id        VARCHAR PRIMARY KEY,
+    activity_id        VARCHAR NOT NULL,
     kind               VARCHAR NOT NULL,
     level              VARCHAR,
     organization       VARCHAR,
@@ -125,7 +126,7 @@ CREATE TABLE IF NOT EXISTS activity (
 );
 
 CREATE TABLE IF NOT EXISTS recommendation (
-    recommendation_id VARCHAR PRIMARY KEY,
+    recommendation_id VARCHAR NOT NULL,
     activity_id       VARCHAR NOT NULL,
     agency            VARCHAR NOT NULL,
     field             VARCHAR,
@@ -155,8 +156,7 @@ CREATE TABLE IF NOT EXISTS survey_response (
     stratum        VARCHAR,
     psu            VARCHAR,
     row_hash       VARCHAR NOT NULL,
-    load_id        VARCHAR NOT NULL,
-    PRIMARY KEY (wave, response_id)
+    load_id        VARCHAR NOT NULL
 );
 
 -- Item answers in long form: one row per respondent and answered `q_<code>` item (missing = no row).
@@ -164,8 +164,7 @@ CREATE TABLE IF NOT EXISTS survey_answer (
     wave        VARCHAR NOT NULL,
     response_id VARCHAR NOT NULL,
     item        VARCHAR NOT NULL,
-    value       DOUBLE NOT NULL,
-    PRIMARY KEY (wave, response_id, item)
+    value       DOUBLE NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS membership (
@@ -180,8 +179,7 @@ CREATE TABLE IF NOT EXISTS membership (
     branches      INTEGER,
     cadres        INTEGER,
     row_hash      VARCHAR NOT NULL,
-    load_id       VARCHAR NOT NULL,
-    PRIMARY KEY (period, organization, province_code, commune_code, level, setting)
+    load_id       VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS model_adoption (
@@ -192,8 +190,7 @@ CREATE TABLE IF NOT EXISTS model_adoption (
     adopted_at    DATE NOT NULL,
     status        VARCHAR NOT NULL,
     row_hash      VARCHAR NOT NULL,
-    load_id       VARCHAR NOT NULL,
-    PRIMARY KEY (province_code, commune_code, model_kind, model_name)
+    load_id       VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS outcome (
@@ -204,8 +201,7 @@ CREATE TABLE IF NOT EXISTS outcome (
     value         DOUBLE NOT NULL,
     unit          VARCHAR,
     row_hash      VARCHAR NOT NULL,
-    load_id       VARCHAR NOT NULL,
-    PRIMARY KEY (period, province_code, commune_code, indicator)
+    load_id       VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS population (
@@ -214,8 +210,7 @@ CREATE TABLE IF NOT EXISTS population (
     year         INTEGER NOT NULL,
     source       VARCHAR,
     row_hash     VARCHAR NOT NULL,
-    load_id      VARCHAR NOT NULL,
-    PRIMARY KEY (commune_code, year)
+    load_id      VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS margins (
@@ -224,8 +219,7 @@ CREATE TABLE IF NOT EXISTS margins (
     category      VARCHAR NOT NULL,
     population    BIGINT NOT NULL,
     row_hash      VARCHAR NOT NULL,
-    load_id       VARCHAR NOT NULL,
-    PRIMARY KEY (province_code, dimension, category)
+    load_id       VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS correction (
@@ -235,12 +229,11 @@ CREATE TABLE IF NOT EXISTS correction (
     corrected_by  VARCHAR,
     corrected_at  TIMESTAMP NOT NULL,
     row_hash      VARCHAR NOT NULL,
-    load_id       VARCHAR NOT NULL,
-    PRIMARY KEY (source_system, source_id)
+    load_id       VARCHAR NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS milestone (
-    milestone_id VARCHAR PRIMARY KEY,
+    milestone_id VARCHAR NOT NULL,
     scope        VARCHAR NOT NULL,         -- 'national' or a province code
     title        VARCHAR NOT NULL,
     indicator    VARCHAR,

@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -81,13 +82,13 @@ def write_lock() -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table of `etl/schema.sql` and fill the reference dimensions and approximate boundaries."""
+@cache
+def reference_tables() -> dict[str, pl.DataFrame]:
+    """The dimension rows and approximate boundaries every new warehouse starts with (pure reference data)."""
     from etl import geo
 
-    con.execute(config.SCHEMA_SQL.read_text(encoding="utf-8"))
     communes = geo.commune_rows()
-    tables = {
+    return {
         "dim_province": geo.province_rows(),
         "dim_commune": communes,
         "dim_legacy_province": geo.legacy_province_rows(),
@@ -96,7 +97,12 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         "dim_organization": pl.read_csv(config.REFERENCE_DIR / "organizations.csv", infer_schema=False),
         "boundary": geo.approximate_boundaries(communes),
     }
-    for table, frame in tables.items():
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table of `etl/schema.sql` and fill the reference dimensions and approximate boundaries."""
+    con.execute(config.SCHEMA_SQL.read_text(encoding="utf-8"))
+    for table, frame in reference_tables().items():
         replace_rows(con, table, frame)
     set_meta(con, created_at=datetime.now().isoformat(timespec="seconds"))
 
