@@ -234,7 +234,15 @@ OPENERS = [
     "", "", "", "", "Kính gửi Ban Thường trực Ủy ban MTTQ: ", "Tôi xin phản ánh việc sau: ",
     "Đề nghị cơ quan chức năng xem xét: ", "Phản ánh: ", "Xin chào cán bộ Mặt trận. ",
 ]  # fmt: skip
-CLOSERS = ["", "", " Đề nghị sớm giải quyết.", " Mong được trả lời sớm.", " Xin cảm ơn!", " Trân trọng.", " Rất mong các cấp quan tâm."]
+CLOSERS = [
+    "",
+    "",
+    " Đề nghị sớm giải quyết.",
+    " Mong được trả lời sớm.",
+    " Xin cảm ơn!",
+    " Trân trọng.",
+    " Rất mong các cấp quan tâm.",
+]
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Lương", "Trịnh", "Mai"]  # fmt: skip
 FAMILY_P = [38, 11, 9.5, 7, 3, 2, 4.5, 2, 2, 2, 2, 1.4, 1.3, 1.3, 1, 0.5, 1, 0.7, 0.7, 0.6]
@@ -420,9 +428,9 @@ def build_world(seed: int) -> World:
     communes = communes.with_columns(
         pl.Series("population", pop),
         (pl.col("commune_type") == "Phường").alias("urban"),
-        pl.col("province_code").replace_strict(
-            {c: i for i, c in enumerate(provinces["province_code"])}, return_dtype=pl.Int32
-        ).alias("p_idx"),
+        pl.col("province_code")
+        .replace_strict({c: i for i, c in enumerate(provinces["province_code"])}, return_dtype=pl.Int32)
+        .alias("p_idx"),
         pl.col("commune_type").str.to_lowercase().alias("type_lc"),
     )
     urban_share = (
@@ -487,7 +495,14 @@ _DETAIL_LEN = np.array([len(DETAIL[k]) for k in _TEXT_KEYS])
 _AGENCY_OPTS = [opt for f in FIELDS for opt in PROVINCE_AGENCY[f]]
 _AGENCY_OFF = np.cumsum([0] + [len(PROVINCE_AGENCY[f]) for f in FIELDS])[:-1]
 _AGENCY_LEN = np.array([len(PROVINCE_AGENCY[f]) for f in FIELDS])
-_PROVINCE_SHARE = {"dat_dai": 0.45, "tham_nhung": 0.6, "lao_dong": 0.45, "an_sinh": 0.4, "moi_truong": 0.4, "y_te": 0.35}
+_PROVINCE_SHARE = {
+    "dat_dai": 0.45,
+    "tham_nhung": 0.6,
+    "lao_dong": 0.45,
+    "an_sinh": 0.4,
+    "moi_truong": 0.4,
+    "y_te": 0.35,
+}
 
 
 @dataclass
@@ -552,7 +567,15 @@ class _Arrays:
 def _channel_probs(month: dt.date, urban: bool) -> np.ndarray:
     since = (month.year - PILOT_START.year) * 12 + month.month - PILOT_START.month
     app = 0.12 if since < 0 else min(0.55, 0.2 + 0.03 * since)
-    p = {"app": app, "zalo": 0.22, "hotline": 0.16, "voter_contact": 0.035, "dialogue": 0.02, "direct": 0.13, "mail": 0.07}
+    p = {
+        "app": app,
+        "zalo": 0.22,
+        "hotline": 0.16,
+        "voter_contact": 0.035,
+        "dialogue": 0.02,
+        "direct": 0.13,
+        "mail": 0.07,
+    }
     if month.month in (4, 5, 9, 10):  # voter contact before the National Assembly sessions
         p["voter_contact"] *= 3
     if month.month == LISTENING_MONTH:
@@ -664,12 +687,16 @@ def _opinions(arr: _Arrays, month: dt.date, n: int, rng: np.random.Generator) ->
     opt = _AGENCY_OFF[f_idx] + np.floor(rng.random(n) * _AGENCY_LEN[f_idx]).astype(np.int64)
     province_days = np.array([d for _, d in _AGENCY_OPTS])[opt]
     police = is_f == "an_ninh"
-    median_days = np.select([level == 0, level == 1, level == 2], [5.0, np.where(police, 7.0, 12.0), province_days], 45.0)
+    median_days = np.select(
+        [level == 0, level == 1, level == 2], [5.0, np.where(police, 7.0, 12.0), province_days], 45.0
+    )
     median_days = median_days * arr.efficiency[p_idx] * (0.8 if month.month == LISTENING_MONTH else 1.0)
     fwd = received + rng.lognormal(np.log(16 * 3600), 1.1, n)
     never_fwd = rng.random(n) < 0.015
     ans = fwd + rng.lognormal(np.log(median_days * DAY), 0.75)
-    stuck = rng.random(n) < 0.06 * np.clip(arr.efficiency[p_idx], 0.5, 2.5) * np.where(np.isin(is_f, ["dat_dai", "tham_nhung"]), 1.5, 1.0)
+    stuck = rng.random(n) < 0.06 * np.clip(arr.efficiency[p_idx], 0.5, 2.5) * np.where(
+        np.isin(is_f, ["dat_dai", "tham_nhung"]), 1.5, 1.0
+    )
     rejected = (rng.random(n) < 0.03) & ~stuck
     ans = np.where(rejected, fwd + (ans - fwd) * 0.4, ans)
     res = ans + rng.lognormal(np.log(12 * DAY), 0.8, n)
@@ -683,14 +710,18 @@ def _opinions(arr: _Arrays, month: dt.date, n: int, rng: np.random.Generator) ->
     answer_days = (ans - received) / DAY
     score = np.where(status == "resolved", 4.1, np.where(status == "rejected", 1.9, 3.1))
     score = score - 0.45 * np.log1p(np.clip(answer_days, 0, None) / 15) + rng.normal(0, 0.9, n)
-    rated = np.isin(status, ["answered", "resolved", "rejected"]) & (rng.random(n) < np.where(status == "rejected", 0.35, 0.6))
+    rated = np.isin(status, ["answered", "resolved", "rejected"]) & (
+        rng.random(n) < np.where(status == "rejected", 0.35, 0.6)
+    )
     satisfaction = np.clip(np.rint(score), 1, 5).astype(np.int64)
 
     communes = w.communes[c_idx]
     provinces = w.provinces[p_idx]
     south = np.isin(np.array(arr.region)[p_idx], ["Southeast", "Mekong Delta"])
     mountain = np.array(arr.region)[p_idx] == "North Midlands & Mountains"
-    hamlet_word = np.where(urban, "tổ dân phố ", np.where(south, "ấp ", np.where(mountain & (rng.random(n) < 0.5), "bản ", "thôn ")))
+    hamlet_word = np.where(
+        urban, "tổ dân phố ", np.where(south, "ấp ", np.where(mountain & (rng.random(n) < 0.5), "bản ", "thôn "))
+    )
     frame = pl.DataFrame({
         "received": received.astype(np.int64),
         "channel": pl.Series(np.array(CHANNELS)[ch]),
@@ -836,7 +867,9 @@ class _Sink:
 _BAD_KINDS = ["invalid_date", "unknown_channel", "unknown_province", "missing_id"]
 
 
-def _spoil(df: pl.DataFrame, rng: np.random.Generator, cols: dict[str, str], bad_date: str, protect: str | None = None) -> tuple[pl.DataFrame, dict[str, int]]:
+def _spoil(
+    df: pl.DataFrame, rng: np.random.Generator, cols: dict[str, str], bad_date: str, protect: str | None = None
+) -> tuple[pl.DataFrame, dict[str, int]]:
     """Plant ~0.2% realistically bad rows (impossible date, unknown channel, province not in the 34, empty id)."""
     candidates = np.arange(df.height) if protect is None else np.flatnonzero(~df[protect].to_numpy())
     k = int(rng.binomial(candidates.size, BAD_ROW_RATE)) if candidates.size else 0
@@ -848,13 +881,20 @@ def _spoil(df: pl.DataFrame, rng: np.random.Generator, cols: dict[str, str], bad
     marks = np.full(df.height, -1)
     marks[rows] = kinds
     m = pl.Series("_bad", marks)
-    df = df.with_columns(m).with_columns(
-        pl.when(pl.col("_bad") == 0).then(pl.lit(bad_date)).otherwise(pl.col(cols["time"])).alias(cols["time"]),
-        pl.when(pl.col("_bad") == 1).then(pl.lit("Facebook")).otherwise(pl.col(cols["channel"])).alias(cols["channel"]),
-        pl.when(pl.col("_bad") == 2).then(pl.lit("99")).otherwise(pl.col(cols["province"])).alias(cols["province"]),
-        pl.when(pl.col("_bad") == 2).then(None).otherwise(pl.col(cols["commune"])).alias(cols["commune"]),
-        pl.when(pl.col("_bad") == 3).then(pl.lit("")).otherwise(pl.col(cols["id"])).alias(cols["id"]),
-    ).drop("_bad")
+    df = (
+        df.with_columns(m)
+        .with_columns(
+            pl.when(pl.col("_bad") == 0).then(pl.lit(bad_date)).otherwise(pl.col(cols["time"])).alias(cols["time"]),
+            pl.when(pl.col("_bad") == 1)
+            .then(pl.lit("Facebook"))
+            .otherwise(pl.col(cols["channel"]))
+            .alias(cols["channel"]),
+            pl.when(pl.col("_bad") == 2).then(pl.lit("99")).otherwise(pl.col(cols["province"])).alias(cols["province"]),
+            pl.when(pl.col("_bad") == 2).then(None).otherwise(pl.col(cols["commune"])).alias(cols["commune"]),
+            pl.when(pl.col("_bad") == 3).then(pl.lit("")).otherwise(pl.col(cols["id"])).alias(cols["id"]),
+        )
+        .drop("_bad")
+    )
     return df, counts
 
 
@@ -883,7 +923,12 @@ def legacy_address(parts: tuple[str, str, str, str, str], rng: np.random.Generat
     else:
         text = f"{ward}, {district}, {province}"
         if rng.random() < 0.3:
-            text = text.replace("Phường ", "phường ").replace("Xã ", "xã ").replace("Quận ", "quận ").replace("Huyện ", "huyện ")
+            text = (
+                text.replace("Phường ", "phường ")
+                .replace("Xã ", "xã ")
+                .replace("Quận ", "quận ")
+                .replace("Huyện ", "huyện ")
+            )
     if style == 3:
         if ward_type == "Phường" or district_type == "Quận":
             text = f"Số {rng.integers(1, 300)} đường {STREETS[rng.integers(len(STREETS))]}, {text}"
@@ -949,11 +994,15 @@ def _format_zalo(df: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     address_only = pl.Series(rng.random(df.height) < 0.015)
     written = pl.when(pl.int_range(pl.len()) % 2 == 0).then(pl.concat_str("commune_vi", "province_vi", separator=", ")).otherwise(
         pl.concat_str(pl.concat_str("type_lc", "commune_short", separator=" "), pl.col("province_vi").str.replace(r"^(Tỉnh|Thành phố) ", ""), separator=", "))  # fmt: skip
-    return df.with_columns(*_en_times("%Y-%m-%dT%H:%M:%S+07:00"), address_only.alias("_addr")).with_columns(
-        pl.when("_addr").then(written).otherwise(None).alias("address"),
-        pl.when("_addr").then(None).otherwise(pl.col("province_code")).alias("province_code"),
-        pl.when("_addr").then(None).otherwise(pl.col("commune_code")).alias("commune_code"),
-    ).select([c for c in FEEDBACK_COLUMNS if c not in ("citizen_id", "lat", "lon")])
+    return (
+        df.with_columns(*_en_times("%Y-%m-%dT%H:%M:%S+07:00"), address_only.alias("_addr"))
+        .with_columns(
+            pl.when("_addr").then(written).otherwise(None).alias("address"),
+            pl.when("_addr").then(None).otherwise(pl.col("province_code")).alias("province_code"),
+            pl.when("_addr").then(None).otherwise(pl.col("commune_code")).alias("commune_code"),
+        )
+        .select([c for c in FEEDBACK_COLUMNS if c not in ("citizen_id", "lat", "lon")])
+    )
 
 
 def _format_vi(df: pl.DataFrame, time_fmt: str, channel_alt: dict[str, str] | None = None) -> pl.DataFrame:
@@ -1015,14 +1064,23 @@ def _mark_reexports(app: pl.DataFrame, rng: np.random.Generator) -> tuple[pl.Dat
     update = eligible & (u < UPDATE_RATE * 2)
     duplicate = ~update & (rng.random(app.height) < DUPLICATE_RATE)
     again = app.with_columns(pl.Series("_upd", update)).filter(pl.Series(update | duplicate))
-    base = app.with_columns(pl.Series("_upd", update), pl.Series("_re", update | duplicate)).with_columns(
-        pl.when("_upd").then(pl.lit("forwarded")).otherwise(pl.col("status")).alias("status"),
-        *[pl.when("_upd").then(None).otherwise(pl.col(c)).alias(c) for c in ("answered_at", "resolved_at", "satisfaction")],
-    ).drop("_upd")
+    base = (
+        app.with_columns(pl.Series("_upd", update), pl.Series("_re", update | duplicate))
+        .with_columns(
+            pl.when("_upd").then(pl.lit("forwarded")).otherwise(pl.col("status")).alias("status"),
+            *[
+                pl.when("_upd").then(None).otherwise(pl.col(c)).alias(c)
+                for c in ("answered_at", "resolved_at", "satisfaction")
+            ],
+        )
+        .drop("_upd")
+    )
     return base, again.with_columns(pl.lit(True).alias("_re"))
 
 
-def _feedback(world: World, scale: Scale, seed: int, out_dir: Path) -> tuple[list[Path], dict[str, dict[str, int]], dict[str, int]]:
+def _feedback(
+    world: World, scale: Scale, seed: int, out_dir: Path
+) -> tuple[list[Path], dict[str, dict[str, int]], dict[str, int]]:
     """Write the feedback exports; return paths, planted problems per file and rows per file."""
     rng = _rng(seed, 10)
     arr = _Arrays(world, handling_efficiency(world, seed))
@@ -1099,8 +1157,20 @@ def _feedback(world: World, scale: Scale, seed: int, out_dir: Path) -> tuple[lis
     return paths, notes, rows
 
 
-_EN_COLS = {"time": "received_at", "channel": "channel", "province": "province_code", "commune": "commune_code", "id": "source_id"}
-_VI_COLS = {"time": "thoi_gian_tiep_nhan", "channel": "kenh", "province": "ma_tinh", "commune": "ma_xa", "id": "ma_phan_anh"}
+_EN_COLS = {
+    "time": "received_at",
+    "channel": "channel",
+    "province": "province_code",
+    "commune": "commune_code",
+    "id": "source_id",
+}
+_VI_COLS = {
+    "time": "thoi_gian_tiep_nhan",
+    "channel": "kenh",
+    "province": "ma_tinh",
+    "commune": "ma_xa",
+    "id": "ma_phan_anh",
+}
 
 
 def handling_efficiency(world: World, seed: int) -> np.ndarray:
@@ -1179,8 +1249,13 @@ def _activities(world: World, scale: Scale, seed: int, efficiency: np.ndarray) -
         meeting = month.month in (4, 5, 9, 10)
         listening = month.month == LISTENING_MONTH
         for kind in ACTIVITY_KINDS:
-            boost = (15.0 if kind == "voter_contact" and meeting else 1.0) * (3.0 if kind in ("dialogue", "forum") and listening else 1.0)
-            for level, rate, size in (("province", PROVINCE_RATE[kind], n_prov), ("commune", COMMUNE_RATE[kind] * scale.activity_rate, c.height)):
+            boost = (15.0 if kind == "voter_contact" and meeting else 1.0) * (
+                3.0 if kind in ("dialogue", "forum") and listening else 1.0
+            )
+            for level, rate, size in (
+                ("province", PROVINCE_RATE[kind], n_prov),
+                ("commune", COMMUNE_RATE[kind] * scale.activity_rate, c.height),
+            ):
                 counts = rng.poisson(rate * boost, size)
                 idx = np.repeat(np.arange(size), counts)
                 if idx.size:
@@ -1198,14 +1273,26 @@ def _activities(world: World, scale: Scale, seed: int, efficiency: np.ndarray) -
     org_p = np.array([0.62, 0.11, 0.09, 0.09, 0.05, 0.04])
     org = np.array(ORGS)[rng.choice(len(ORGS), n, p=org_p)]
     org[np.isin(kind, ["people_inspection", "community_investment_monitoring", "social_criticism"])] = "front"
-    start = np.array([np.datetime64(m, "D") for m in acts["month"].to_list()]) + rng.integers(0, 28, n).astype("timedelta64[D]")
-    length = np.where(kind == "supervision", rng.integers(0, 45, n), np.where(kind == "people_inspection", rng.integers(0, 90, n), rng.integers(0, 2, n)))
+    start = np.array([np.datetime64(m, "D") for m in acts["month"].to_list()]) + rng.integers(0, 28, n).astype(
+        "timedelta64[D]"
+    )
+    length = np.where(
+        kind == "supervision",
+        rng.integers(0, 45, n),
+        np.where(kind == "people_inspection", rng.integers(0, 90, n), rng.integers(0, 2, n)),
+    )
     end = start + length.astype("timedelta64[D]")
     end_known = end <= np.datetime64(END_DATE)
     scale_people = np.where(is_prov, 2.5, 1.0)
-    base_people = np.select([kind == "supervision", kind == "social_criticism", kind == "people_inspection"], [12, 25, 6], 90)
+    base_people = np.select(
+        [kind == "supervision", kind == "social_criticism", kind == "people_inspection"], [12, 25, 6], 90
+    )
     participants = rng.poisson(base_people * scale_people)
-    opinions = np.where(np.isin(kind, ["dialogue", "forum", "voter_contact"]), rng.poisson(participants * 0.15), rng.poisson(np.where(kind == "social_criticism", 12, 5), n))
+    opinions = np.where(
+        np.isin(kind, ["dialogue", "forum", "voter_contact"]),
+        rng.poisson(participants * 0.15),
+        rng.poisson(np.where(kind == "social_criticism", 12, 5), n),
+    )
     age_days = (np.datetime64(END_DATE) - start).astype(int)
     concluded = rng.binomial(opinions, np.clip(0.3 + age_days / 200, 0, 0.95))
     prov = world.provinces[p_idx]
@@ -1222,7 +1309,10 @@ def _activities(world: World, scale: Scale, seed: int, efficiency: np.ndarray) -
     })  # fmt: skip
     frame = frame.with_columns(
         pl.concat_str(
-            pl.col("kind").replace_strict(KIND_TITLE), pl.col("field").replace_strict(FIELD_TOPIC), pl.lit(" tại "), pl.col("title")
+            pl.col("kind").replace_strict(KIND_TITLE),
+            pl.col("field").replace_strict(FIELD_TOPIC),
+            pl.lit(" tại "),
+            pl.col("title"),
         ).alias("title")
     ).sort("start_date", "province_code", "commune_code", "kind", nulls_last=False)
     frame = frame.with_columns(
@@ -1235,7 +1325,9 @@ def _activities(world: World, scale: Scale, seed: int, efficiency: np.ndarray) -
 def _recommendations(acts: pl.DataFrame, rng: np.random.Generator, efficiency: np.ndarray) -> pl.DataFrame:
     rate = {"supervision": 1.6, "social_criticism": 1.2, "dialogue": 0.5, "voter_contact": 0.3, "forum": 0.3,
             "community_investment_monitoring": 0.8, "people_inspection": 0.8}  # fmt: skip
-    lam = acts["kind"].replace_strict(rate, return_dtype=pl.Float64).to_numpy() * np.where((acts["level"] == "province").to_numpy(), 1.8, 1.0)
+    lam = acts["kind"].replace_strict(rate, return_dtype=pl.Float64).to_numpy() * np.where(
+        (acts["level"] == "province").to_numpy(), 1.8, 1.0
+    )
     counts = rng.poisson(lam)
     src = np.repeat(np.arange(acts.height), counts)
     a = acts[src]
@@ -1245,7 +1337,11 @@ def _recommendations(acts: pl.DataFrame, rng: np.random.Generator, efficiency: n
     fields[other] = np.array(FIELDS[:-1])[rng.integers(0, len(FIELDS) - 1, other.sum())]
     f_idx = np.array([FIELDS.index(f) for f in fields]) if n else np.zeros(0, int)
     opt = _AGENCY_OFF[f_idx] + np.floor(rng.random(n) * _AGENCY_LEN[f_idx]).astype(np.int64)
-    actions = np.array([REC_ACTION[f][int(rng.integers(len(REC_ACTION[f])))] for f in fields], dtype=object) if n else np.array([], dtype=object)
+    actions = (
+        np.array([REC_ACTION[f][int(rng.integers(len(REC_ACTION[f])))] for f in fields], dtype=object)
+        if n
+        else np.array([], dtype=object)
+    )
     base_date = a["end_date"].fill_null(a["start_date"]).to_numpy().astype("datetime64[D]")
     issued = base_date + rng.integers(5, 26, n).astype("timedelta64[D]")
     due = issued + rng.choice([30, 30, 30, 45, 60], n).astype("timedelta64[D]")
@@ -1288,13 +1384,23 @@ def _write_activities(acts: pl.DataFrame, recs: pl.DataFrame, out_dir: Path) -> 
     cols = ["activity_id", "kind", "level", "organization", "province_code", "commune_code", "start_date", "end_date",
             "field", "title", "participants", "opinions", "opinions_concluded"]  # fmt: skip
     prov = acts.filter(pl.col("level") == "province").select(cols)
-    commune = acts.filter(pl.col("level") == "commune").select(cols).with_columns(
-        _vi_enum("kind", "activity_kind"), _vi_enum("level", "level"), _vi_enum("organization", "organization"),
-        _date_col("start_date", "%d/%m/%Y"), _date_col("end_date", "%d/%m/%Y"),
-        pl.col("field").replace_strict(_vi_label("field")),
+    commune = (
+        acts.filter(pl.col("level") == "commune")
+        .select(cols)
+        .with_columns(
+            _vi_enum("kind", "activity_kind"),
+            _vi_enum("level", "level"),
+            _vi_enum("organization", "organization"),
+            _date_col("start_date", "%d/%m/%Y"),
+            _date_col("end_date", "%d/%m/%Y"),
+            pl.col("field").replace_strict(_vi_label("field")),
+        )
     )
     recs_vi = recs.with_columns(
-        *[_date_col(c, "%d/%m/%Y") for c in ("issued_at", "due_at", "answered_at", "implemented_at", "resupervised_at")],
+        *[
+            _date_col(c, "%d/%m/%Y")
+            for c in ("issued_at", "due_at", "answered_at", "implemented_at", "resupervised_at")
+        ],
         _vi_enum("status", "recommendation_status"),
     )
     return [
@@ -1367,7 +1473,9 @@ def _survey(world: World, scale: Scale, seed: int, efficiency: np.ndarray, out_d
             names, probs = ETHNIC.get(regions[p], OTHER_ETHNIC)
             ethnic[sel] = np.array(names)[rng.choice(len(names), sel.size, p=probs)]
         mode_effect = {"online": -0.25, "phone": 0.1}.get(mode, 0.0)
-        latent = province_effect[p_idx] + 0.06 * w_i + 0.012 * (age - 45) - 0.15 * urban + mode_effect + rng.normal(0, 1, n)
+        latent = (
+            province_effect[p_idx] + 0.06 * w_i + 0.012 * (age - 45) - 0.15 * urban + mode_effect + rng.normal(0, 1, n)
+        )
         items: dict[str, pl.Series] = {}
         for item in ITEMS_5:
             v = np.digitize(latent + ITEM_OFFSET[item] + rng.normal(0, 0.7, n), [-1.6, -0.6, 0.4, 1.4]) + 1
@@ -1387,9 +1495,15 @@ def _survey(world: World, scale: Scale, seed: int, efficiency: np.ndarray, out_d
             "age": age, "urban": urban, "ethnicity": ethnic.astype(str),
         }).with_columns(**items)  # fmt: skip
         if style == "vi_csv_design":
-            stratum_pop = pl.DataFrame({"p": c["province_code"], "u": urban_c, "pop": adult_pop}).group_by("p", "u").agg(pl.col("pop").sum())
+            stratum_pop = (
+                pl.DataFrame({"p": c["province_code"], "u": urban_c, "pop": adult_pop})
+                .group_by("p", "u")
+                .agg(pl.col("pop").sum())
+            )
             df = df.with_columns(
-                pl.concat_str("province_code", pl.when("urban").then(pl.lit("U")).otherwise(pl.lit("R")), separator="-").alias("stratum"),
+                pl.concat_str(
+                    "province_code", pl.when("urban").then(pl.lit("U")).otherwise(pl.lit("R")), separator="-"
+                ).alias("stratum"),
                 pl.col("commune_code").alias("psu"),
             ).join(stratum_pop.rename({"p": "province_code", "u": "urban"}), on=["province_code", "urban"], how="left")
             df = df.with_columns((pl.col("pop") / pl.len().over("stratum")).round(2).alias("weight")).drop("pop")
@@ -1398,7 +1512,9 @@ def _survey(world: World, scale: Scale, seed: int, efficiency: np.ndarray, out_d
         df = df.select(order)
         if style.startswith("vi_csv"):
             df = df.with_columns(
-                _date_col("interviewed_at", "%d/%m/%Y"), _vi_enum("mode", "survey_mode"), _vi_enum("sex", "sex"),
+                _date_col("interviewed_at", "%d/%m/%Y"),
+                _vi_enum("mode", "survey_mode"),
+                _vi_enum("sex", "sex"),
                 pl.col("urban").cast(pl.Int8),
             )
             name = f"khao_sat_niem_tin_{wave}{'_co_trong_so' if style == 'vi_csv_design' else ''}.csv"
@@ -1444,7 +1560,9 @@ def _membership(world: World, scale: Scale, seed: int, out_dir: Path) -> list[tu
         k = min(scale.membership_communes, members.size)
         sample = np.sort(rng.choice(members, k, replace=False, p=cpop / cpop.sum()))
         for org, (share, coverage, branch_size, cadres) in MEMBER_ORGS.items():
-            eligible_share = share * (rural if org == "farmers" else 1.0) * (1 + 1.5 * industry if org == "labour" else 1.0)
+            eligible_share = (
+                share * (rural if org == "farmers" else 1.0) * (1 + 1.5 * industry if org == "labour" else 1.0)
+            )
             eligible = int(pop * eligible_share)
             cov = coverage * (0.82 if inverted else 1.0) * rng.uniform(0.92, 1.05)
             for q, period in enumerate(periods):
@@ -1465,17 +1583,39 @@ def _membership(world: World, scale: Scale, seed: int, out_dir: Path) -> list[tu
                     for setting in settings:
                         part, normal, thin = VILLAGE_SETTINGS[setting]
                         v_elig = int(c_elig * part)
-                        v_cov = (thin if inverted else normal) * (1.4 if org == "labour" and setting == "industrial_park" else 1.0)
+                        v_cov = (thin if inverted else normal) * (
+                            1.4 if org == "labour" and setting == "industrial_park" else 1.0
+                        )
                         v_mem = int(min(v_elig, v_elig * v_cov * trend * rng.uniform(0.8, 1.15)))
-                        local_rows.append((period, org, code, ccode, "village", setting, v_mem, v_elig, max(1, v_elig // 1200), 0))
-    cols = ["period", "organization", "province_code", "commune_code", "level", "setting", "members", "eligible", "branches", "cadres"]
+                        local_rows.append(
+                            (period, org, code, ccode, "village", setting, v_mem, v_elig, max(1, v_elig // 1200), 0)
+                        )
+    cols = [
+        "period",
+        "organization",
+        "province_code",
+        "commune_code",
+        "level",
+        "setting",
+        "members",
+        "eligible",
+        "branches",
+        "cadres",
+    ]
     schema = {k: (pl.Int64 if k in ("members", "eligible", "branches", "cadres") else pl.String) for k in cols}
     prov = pl.DataFrame(prov_rows, schema=schema, orient="row").with_columns(
         _vi_enum("organization", "organization"), _vi_enum("level", "level")
     )
     local = pl.DataFrame(local_rows, schema=schema, orient="row")
     return [
-        (_write_xlsx(_vi_headers(prov, _vi_of("membership"), titles=True), out_dir / "doan_vien_hoi_vien_cap_tinh.xlsx", "Cấp tỉnh"), prov.height),
+        (
+            _write_xlsx(
+                _vi_headers(prov, _vi_of("membership"), titles=True),
+                out_dir / "doan_vien_hoi_vien_cap_tinh.xlsx",
+                "Cấp tỉnh",
+            ),
+            prov.height,
+        ),
         (_write_csv(local, out_dir / "membership_commune_village.csv"), local.height),
     ]
 
@@ -1511,7 +1651,9 @@ def _models(world: World, seed: int) -> pl.DataFrame:
             for ci, d in zip(adopt, when, strict=True):
                 if d <= end:
                     options = names if bool(c["urban"][int(ci)]) or kind == "social_dialogue" else names[:3]
-                    rows.append((code, c["commune_code"][int(ci)], kind, options[int(rng.integers(len(options)))], d.item()))
+                    rows.append(
+                        (code, c["commune_code"][int(ci)], kind, options[int(rng.integers(len(options)))], d.item())
+                    )
     df = pl.DataFrame(rows, schema={"province_code": pl.String, "commune_code": pl.String, "model_kind": pl.String,
                                     "model_name": pl.String, "adopted_at": pl.Date}, orient="row")  # fmt: skip
     age = (pl.lit(END_DATE) - pl.col("adopted_at")).dt.total_days()
@@ -1551,7 +1693,10 @@ def _outcomes(world: World, scale: Scale, seed: int, models: pl.DataFrame) -> pl
         for t, m in enumerate(months):
             month_end = dt.date(m.year, m.month, calendar.monthrange(m.year, m.month)[1])
             cover = {
-                kind: np.searchsorted(adopted.get((code, kind), np.array([], "datetime64[D]")), np.datetime64(month_end), "right") / nc
+                kind: np.searchsorted(
+                    adopted.get((code, kind), np.array([], "datetime64[D]")), np.datetime64(month_end), "right"
+                )
+                / nc
                 for kind in MODEL_NAMES
             }
             tet = 1.25 if m.month in (1, 2) else 1.0
@@ -1596,7 +1741,9 @@ def _population(world: World) -> pl.DataFrame:
 def _margins(world: World) -> pl.DataFrame:
     """Adult population by sex, age group and urban/rural per province; each dimension sums to the same total."""
     rows = []
-    for code, pop, region, urban_share in world.provinces.select("province_code", "population", "region", "urban_share").iter_rows():
+    for code, pop, region, urban_share in world.provinces.select(
+        "province_code", "population", "region", "urban_share"
+    ).iter_rows():
         adults = int(pop * 0.72)
         for dim, cats, weights in (
             ("sex", ["male", "female"], [0.493, 0.507]),
@@ -1637,13 +1784,33 @@ def _milestones(world: World, seed: int) -> pl.DataFrame:
     rows = []
     end = END_DATE
     for i, (title, indicator, target, due) in enumerate(national):
-        rows.append((f"TW-{i + 1:02d}", "national", title, indicator, float(target), dt.date.fromisoformat(due), "Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam"))
+        rows.append(
+            (
+                f"TW-{i + 1:02d}",
+                "national",
+                title,
+                indicator,
+                float(target),
+                dt.date.fromisoformat(due),
+                "Ban Thường trực Ủy ban Trung ương MTTQ Việt Nam",
+            )
+        )
     for j in range(20):
         title, indicator, target, fits = provincial[j % len(provincial)]
         code = fits[int(rng.integers(len(fits)))]
         due = dt.date(2025, 9, 30) + dt.timedelta(days=int(rng.integers(0, 700)))
         name = world.provinces.filter(pl.col("province_code") == code)["name_lc"][0]
-        rows.append((f"{code}-{j + 1:02d}", code, title, indicator, float(target), due, f"Ban Thường trực Ủy ban MTTQ Việt Nam {name}"))
+        rows.append(
+            (
+                f"{code}-{j + 1:02d}",
+                code,
+                title,
+                indicator,
+                float(target),
+                due,
+                f"Ban Thường trực Ủy ban MTTQ Việt Nam {name}",
+            )
+        )
     out = []
     for mid, scope, title, indicator, target, due, owner in rows:
         done = None
@@ -1653,7 +1820,11 @@ def _milestones(world: World, seed: int) -> pl.DataFrame:
             done = min(done, end)
             result = target * rng.uniform(1.0, 1.1) if target > 0 else target * rng.uniform(1.0, 1.3)
         else:
-            result = target * rng.uniform(0.4, 0.95) if due <= end else (target * rng.uniform(0.2, 0.8) if rng.random() < 0.6 else None)
+            result = (
+                target * rng.uniform(0.4, 0.95)
+                if due <= end
+                else (target * rng.uniform(0.2, 0.8) if rng.random() < 0.6 else None)
+            )
         if result is not None:
             result = min(result, 100.0) if indicator.endswith("_pct") and target > 0 else result
             result = round(float(result), 1 if indicator.endswith("_pct") or abs(target) < 50 else 0)
@@ -1694,7 +1865,12 @@ def _clear_previous(out_dir: Path) -> None:
 
 
 def _readme(out_dir: Path, rows: dict[str, int], notes: dict[str, dict[str, int]], size: str, seed: int) -> Path:
-    bad = sum(v for n in notes.values() for k, v in n.items() if k in ("invalid_date", "unknown_channel", "unknown_province", "missing_id"))
+    bad = sum(
+        v
+        for n in notes.values()
+        for k, v in n.items()
+        if k in ("invalid_date", "unknown_channel", "unknown_province", "missing_id")
+    )
     lines = [
         SYNTHETIC,
         "=" * len(SYNTHETIC),
@@ -1747,7 +1923,9 @@ def write_demo(out_dir: Path, size: str = "small", seed: int = 42) -> list[Path]
     acts, recs = _activities(world, scale, seed, efficiency)
     for path in _write_activities(acts, recs, out_dir):
         level = "province" if path.name.startswith("activities_") else "commune"
-        rows[path.name] = recs.height if path.name.startswith("kien_nghi_") else acts.filter(pl.col("level") == level).height
+        rows[path.name] = (
+            recs.height if path.name.startswith("kien_nghi_") else acts.filter(pl.col("level") == level).height
+        )
         paths.append(path)
     for path, n in _survey(world, scale, seed, efficiency, out_dir) + _membership(world, scale, seed, out_dir):
         rows[path.name] = n
@@ -1758,16 +1936,25 @@ def write_demo(out_dir: Path, size: str = "small", seed: int = 42) -> list[Path]
         _vi_enum("model_kind", "model_kind"), _vi_enum("status", "model_status"), _date_col("adopted_at", "%d/%m/%Y")
     )
     model_vi = _vi_headers(model_vi, _vi_of("model"), titles=True)
-    paths.append(_rows_of(_write_xlsx(model_vi, out_dir / "mo_hinh_doi_thoai_an_ninh_cong_dong.xlsx", "Mô hình"), models, rows))
+    paths.append(
+        _rows_of(_write_xlsx(model_vi, out_dir / "mo_hinh_doi_thoai_an_ninh_cong_dong.xlsx", "Mô hình"), models, rows)
+    )
     outcomes = _outcomes(world, scale, seed, models)
     paths.append(_rows_of(_write_csv(outcomes, out_dir / "outcomes_monthly.csv"), outcomes, rows))
     population = _population(world)
-    paths.append(_rows_of(_write_csv(_vi_headers(population, _vi_of("population")), out_dir / "dan_so_xa_2025.csv", bom=True), population, rows))
+    paths.append(
+        _rows_of(
+            _write_csv(_vi_headers(population, _vi_of("population")), out_dir / "dan_so_xa_2025.csv", bom=True),
+            population,
+            rows,
+        )
+    )
     margins = _margins(world)
     paths.append(_rows_of(_write_csv(margins, out_dir / "margins_synthetic.csv"), margins, rows))
-    milestones = _milestones(world, seed).with_columns(_date_col("due_date", "%d/%m/%Y"), _date_col("done_at", "%d/%m/%Y"))
+    milestones = _milestones(world, seed).with_columns(
+        _date_col("due_date", "%d/%m/%Y"), _date_col("done_at", "%d/%m/%Y")
+    )
     sheet = _vi_headers(milestones, _vi_of("milestone"), titles=True)
     paths.append(_rows_of(_write_xlsx(sheet, out_dir / "moc_chuong_trinh_hanh_dong.xlsx", "Mốc"), milestones, rows))
     readme = _readme(out_dir, rows, notes, size, seed)
     return sorted(paths) + [readme]
-

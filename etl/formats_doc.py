@@ -168,16 +168,26 @@ def _kind_section(kind: k.Kind) -> str:
     lines = [f"### `{kind.name}` — {kind.title_vi} / {kind.title_en}", ""]
     lines.append(f"Warehouse table `{kind.table}`. Record key: {', '.join(f'`{c}`' for c in kind.key)}.")
     if kind.defaults:
-        lines.append("Defaults when the column is absent or empty: " + ", ".join(f"`{c}` = `{v}`" for c, v in kind.defaults.items()) + ".")
+        lines.append(
+            "Defaults when the column is absent or empty: "
+            + ", ".join(f"`{c}` = `{v}`" for c, v in kind.defaults.items())
+            + "."
+        )
     lines += ["", "| English header | Vietnamese header | type | required | accepted values |", "|---|---|---|---|---|"]
     for col in kind.columns:
         aliases = "".join(f" / `{a}`" for a in col.aliases)
-        type_text = TYPE_TEXT.get(col.type, col.type) + (" (personal identifiers inside are masked)" if col.mask else "")
-        lines.append(f"| `{col.name}` | `{col.vi}`{aliases} | {type_text} | {'yes' if col.required else ''} | {_values(col)} |")
+        type_text = TYPE_TEXT.get(col.type, col.type) + (
+            " (personal identifiers inside are masked)" if col.mask else ""
+        )
+        lines.append(
+            f"| `{col.name}` | `{col.vi}`{aliases} | {type_text} | {'yes' if col.required else ''} | {_values(col)} |"
+        )
     if kind.locality:
         lines.append("| `admin_vintage` | `phien_ban_dia_gioi` | code (text) |  | `2025` (default), `pre2025` |")
     if kind.item_prefix:
-        lines.append(f"| `{kind.item_prefix}<code>` | `{kind.item_prefix}<code>` | number |  | one column per survey item |")
+        lines.append(
+            f"| `{kind.item_prefix}<code>` | `{kind.item_prefix}<code>` | number |  | one column per survey item |"
+        )
         lines += ["", f"Survey items: one column per item, named `{kind.item_prefix}<code>`; the scale of each item is in "
                   f"the item catalogue. The demo writes {SURVEY_ITEMS}; an empty cell is a missing answer."]  # fmt: skip
     example = EXAMPLES[kind.name]
@@ -225,7 +235,10 @@ def render() -> str:
         "",
         "| kind | Vietnamese | English | record key |",
         "|---|---|---|---|",
-        *[f"| `{kd.name}` | {kd.title_vi} | {kd.title_en} | {', '.join(f'`{c}`' for c in kd.key)} |" for kd in k.KINDS.values()],
+        *[
+            f"| `{kd.name}` | {kd.title_vi} | {kd.title_en} | {', '.join(f'`{c}`' for c in kd.key)} |"
+            for kd in k.KINDS.values()
+        ],
         "",
         *[_kind_section(kd) for kd in k.KINDS.values()],
         _vocabulary_section(),

@@ -25,7 +25,7 @@ from etl.kinds import Kind
 from etl.normalise import Normalised, Reference, normalise
 from etl.read import ROW, FileRefused, RawTable, read_file
 
-SUPPORTED = {".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json", ".xlsx", ".xlsm", ".xls", ".ods"}
+SUPPORTED = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".xlsx", ".xlsm", ".xls", ".ods"}  # in folders
 SYNTHETIC_MARKERS = (".synthetic", "README.txt")
 
 

@@ -180,7 +180,7 @@ def _number_text(expr: pl.Expr, integer: bool) -> pl.Expr:
     if integer:
         return text.str.replace_all(r"[.,](\d{3})", "$1").str.replace(r"\.0+$", "")
     both = text.str.contains(r"\.") & text.str.contains(",")
-    vn_style = text.str.contains(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+    vn_style = text.str.contains(r"^-?\d{1,3}(\.\d{3}){2,}$")  # '1.234.567'; a single '20.732' is a decimal
     return (
         pl.when(vn_style | (both & (text.str.find(",") > text.str.find(r"\."))))
         .then(text.str.replace_all(r"\.", "").str.replace(",", "."))
@@ -237,6 +237,13 @@ def _in_set(values: frozenset[str] | list[str]) -> pa.Check:
     return check
 
 
+def _between(low: float, high: float) -> pa.Check:
+    def check(data: pa.PolarsData) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col(data.key).is_null() | pl.col(data.key).is_between(low, high))
+
+    return check
+
+
 @cache
 def schema_for(kind: Kind, ref: Reference, has_address: bool) -> pa.DataFrameSchema:
     """The pandera schema of a kind: one Column per input column, named checks = reason codes."""
@@ -259,7 +266,7 @@ def schema_for(kind: Kind, ref: Reference, has_address: bool) -> pa.DataFrameSch
         if (col.low is not None or col.high is not None) and col.type in (INT, FLOAT):
             low = col.low if col.low is not None else float("-inf")
             high = col.high if col.high is not None else float("inf")
-            columns[col.name + PARSED] = pa.Column(checks=pa.Check.in_range(low, high, name="out_of_range"), nullable=True)
+            columns[col.name + PARSED] = pa.Column(checks=pa.Check(_between(low, high), name="out_of_range"), nullable=True)
     frame_checks = []
     names = {c.name for c in kind.columns}
     if {"province_code", "commune_code"} <= names:
@@ -413,9 +420,6 @@ def normalise(table: RawTable, ref: Reference, key: bytes) -> Normalised:
     for col in kind.columns:
         if col.type == ENUM:
             frame = frame.with_columns(_map_labels(frame.get_column(col.name), col.vocabulary))
-    for name, value in kind.defaults.items():
-        if kind.column(name).type != ENUM or value:
-            frame = frame.with_columns(pl.col(name).fill_null(pl.lit(value)))
 
     # Addresses (feedback rows without codes).
     stats = {"resolved": 0, "ambiguous": 0, "unresolved": 0}
@@ -445,6 +449,7 @@ def normalise(table: RawTable, ref: Reference, key: bytes) -> Normalised:
             }
         )
     good = frame.with_columns([s.alias(n) for n, s in parsed.items()]).filter(~mask_bad)
+    good = good.with_columns([pl.col(n).fill_null(pl.lit(v)) for n, v in kind.defaults.items()])
     good = _personal(good, kind, key)
     for col in kind.columns:
         if col.mask and col.name in good.columns:
