@@ -985,9 +985,19 @@ def _vi_enum(col: str, vocabulary: str, alternates: dict[str, str] | None = None
     return pl.when(pl.int_range(pl.len()) % 2 == parity).then(alt).otherwise(main).alias(col)
 
 
+def _fixed6(col: str) -> pl.Expr:
+    """A positive coordinate with 6 decimals, as GPS exports write it ("20.732000", never the ambiguous "20.732")."""
+    micro = (pl.col(col) * 1_000_000).round().cast(pl.Int64)
+    return pl.concat_str(
+        (micro // 1_000_000).cast(pl.String), pl.lit("."), (micro % 1_000_000).cast(pl.String).str.zfill(6)
+    ).alias(col)
+
+
 def _format_app(df: pl.DataFrame) -> pl.DataFrame:
     address = pl.when(pl.int_range(pl.len()) % 3 == 0).then(pl.concat_str("commune_vi", "province_vi", separator=", "))
-    return df.with_columns(*_en_times("%Y-%m-%d %H:%M:%S"), address.alias("address")).select(FEEDBACK_COLUMNS + ["_re"])
+    return df.with_columns(
+        *_en_times("%Y-%m-%d %H:%M:%S"), address.alias("address"), _fixed6("lat"), _fixed6("lon")
+    ).select(FEEDBACK_COLUMNS + ["_re"])
 
 
 def _format_zalo(df: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
