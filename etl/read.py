@@ -163,10 +163,13 @@ def _table(
 
 
 def _read_csv(path: Path, forced: Kind | None) -> RawTable:
-    text = decode_bytes(path.read_bytes())
+    data = path.read_bytes()
+    text = decode_bytes(data)
     if not text.strip():
         raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
-    head_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    # Already UTF-8: hand the bytes to polars as they are (no second copy of a large file).
+    payload = data.removeprefix(codecs.BOM_UTF8) if _is_utf8(data) else text.encode("utf-8")
+    head_lines = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
     sample = "\n".join(head_lines)
     separator = max((",", ";", "\t", "|"), key=sample.count)
     rows = list(csv.reader(io.StringIO(sample), delimiter=separator))
@@ -177,7 +180,7 @@ def _read_csv(path: Path, forced: Kind | None) -> RawTable:
     header = [nfc(c) for c in rows[header_index]]
     try:
         body = pl.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(payload),
             separator=separator,
             has_header=False,
             skip_rows=header_index + 1,
@@ -190,6 +193,16 @@ def _read_csv(path: Path, forced: Kind | None) -> RawTable:
         raise FileRefused(f"không đọc được CSV: {str(exc).splitlines()[0]}") from exc
     body = body.cast(pl.String)
     return _table(kind, header, body, header_index + 2, None)
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_jsonl(path: Path, forced: Kind | None) -> RawTable:
