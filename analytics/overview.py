@@ -374,3 +374,10 @@ def boundaries(
     else:
         raise ValueError(f"unknown level {level!r}")
     return query(con, sql + " ORDER BY b.code", params)
+
+
+def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
+    """`python -m analytics overview`: the Overview's rate-per-100,000 table for the filters."""
+    del role, extra  # small-count rules per role arrive with the access-control issue
+    period = _resolve_period(con, scope, filters)
+    return rate_by_area(con, scope, period)

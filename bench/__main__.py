@@ -253,14 +253,32 @@ def write_report(loader: dict, overview_times: dict, path: Path) -> str:
     return text
 
 
+# Feature sections: modules in bench/ with `run(root: Path) -> str` returning a markdown section
+# ("## Title" + table). They may reuse `build_overview_warehouse(root, rows)` for a large warehouse.
+SECTIONS: list[str] = []
+
+
 def main() -> int:
+    only = sys.argv[1:]  # `python -m bench foundation map` runs only those sections
+    out = ROOT / "docs" / "benchmarks.md"
     with tempfile.TemporaryDirectory(prefix="front-bench-") as tmp:
         root = Path(tmp)
-        print("Đo tốc độ nạp…", file=sys.stderr)
-        loader = bench_loader(root)
-        print("Đo trang Tổng quan…", file=sys.stderr)
-        overview_times = bench_overview(root)
-    print(write_report(loader, overview_times, ROOT / "docs" / "benchmarks.md"))
+        if not only or "foundation" in only:
+            print("Đo tốc độ nạp…", file=sys.stderr)
+            loader = bench_loader(root)
+            print("Đo trang Tổng quan…", file=sys.stderr)
+            overview_times = bench_overview(root)
+            text = write_report(loader, overview_times, out)
+        else:
+            text = out.read_text(encoding="utf-8").split("\n## ", 1)[0] if out.exists() else "# Benchmarks\n"
+        for name in SECTIONS:
+            if only and name not in only:
+                continue
+            print(f"Đo {name}…", file=sys.stderr)
+            module = __import__(f"bench.{name}", fromlist=["run"])
+            text = text.rstrip("\n") + "\n\n" + module.run(root).strip() + "\n"
+        out.write_text(text, encoding="utf-8")
+    print(text)
     return 0
 
 
