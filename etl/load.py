@@ -20,7 +20,7 @@ import polars as pl
 from tqdm import tqdm
 
 import config
-from etl import archive, warehouse
+from etl import archive, enrich, warehouse
 from etl.kinds import Kind
 from etl.normalise import Normalised, Reference, normalise
 from etl.read import ROW, FileRefused, RawTable, read_file
@@ -180,6 +180,7 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
         good = good.with_columns(
             pl.when(pl.col("field").is_not_null()).then(pl.lit("source")).alias("field_origin")
         )
+        good = enrich.before_upsert(con, good)
         content = [c for c in target if c in good.columns and c not in ("row_hash", "load_id")]
     keys = list(kind.key)
     con.register("incoming", good.select(*content, "_items", ROW).to_arrow())
@@ -235,6 +236,8 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
                FROM correction c WHERE f.source_system = c.source_system AND f.source_id = c.source_id"""
         )
     con.execute("DROP TABLE staged")
+    if kind.name == "feedback":
+        enrich.after_upsert(con, load_id)
     return loaded, updated, duplicates
 
 

@@ -23,7 +23,6 @@ import polars as pl
 from config import TIMEZONE
 from etl.kinds import (
     BOOL,
-    CODE,
     COMMUNE,
     DATE,
     DATETIME,
