@@ -184,7 +184,8 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
         content = [c for c in target if c in good.columns and c not in ("row_hash", "load_id")]
     keys = list(kind.key)
     con.register("incoming", good.select(*content, "_items", ROW).to_arrow())
-    hashed = ", ".join(f"coalesce(CAST({c} AS VARCHAR), '\u2205')" for c in content) + ", _items"
+    hashed = ", ".join(f"coalesce(CAST({_source_value(c, content)} AS VARCHAR), '\u2205')" for c in content if c not in DERIVED)
+    hashed += ", _items"
     on = " AND ".join(f"s.{k} = t.{k}" for k in keys)
     part = ", ".join(keys)
     repeated = good.select(pl.struct(keys).is_duplicated().any()).item()
@@ -239,6 +240,17 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     if kind.name == "feedback":
         enrich.after_upsert(con, load_id)
     return loaded, updated, duplicates
+
+
+# Columns the loader derives (classification, address resolution): not part of a record's content, so a
+# better model or address rule never turns a re-sent identical export into an "update".
+DERIVED = {"field_origin", "field_confidence", "address_status", "address_rule"}
+
+
+def _source_value(column: str, content: list[str]) -> str:
+    if column == "field" and "field_origin" in content:
+        return "CASE WHEN field_origin = 'source' THEN field END"
+    return column
 
 
 def _quarantine(
