@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 
 import duckdb
@@ -166,6 +167,14 @@ def parse_datetime(series: pl.Series) -> pl.Series:
         return frame.select(pl.coalesce(exprs)).to_series()
 
     out = parse(likely, frame)
+    # Excel date serials (days since 1899-12-30, fraction = time of day) from cells typed as numbers.
+    serial = text.str.contains(r"^\d{5}(\.\d+)?$").fill_null(False)
+    if serial.any():
+        days = text.cast(pl.Float64, strict=False)
+        from_serial = pl.select(
+            pl.lit(datetime(1899, 12, 30)) + pl.duration(milliseconds=(pl.lit(days) * 86_400_000).round(0).cast(pl.Int64))
+        ).to_series()
+        out = pl.select(pl.when(pl.lit(serial)).then(pl.lit(from_serial)).otherwise(pl.lit(out))).to_series()
     missing = out.is_null() & text.is_not_null()
     if missing.any():
         retry = parse(_DATETIME_FORMATS, pl.DataFrame({"t": text.filter(missing)}))
@@ -281,6 +290,12 @@ def schema_for(kind: Kind, ref: Reference, has_address: bool) -> pa.DataFrameSch
             )
 
         frame_checks.append(pa.Check(commune_in_province, name="commune_not_in_province"))
+    if has_address:
+
+        def has_locality(data: pa.PolarsData) -> pl.LazyFrame:
+            return data.lazyframe.select(pl.col("province_code").is_not_null() | pl.col("address").is_not_null())
+
+        frame_checks.append(pa.Check(has_locality, name="no_locality"))
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, coerce=False)
 
 

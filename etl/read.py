@@ -90,21 +90,46 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _find_header(rows: list[list[str]], forced: Kind | None) -> tuple[int, Kind] | None:
-    """Index of the first row that is a header of a known kind (title/letterhead rows above are skipped)."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        cells = [nfc(c) for c in row if c and c.strip()]
-        if not cells:
+def _find_header(rows: list[list[str]], forced: Kind | None) -> tuple[int, Kind, list[str]] | None:
+    """The first row that is a header of a known kind: (its index, the kind, its cells).
+
+    Title and letterhead rows above it are skipped. A header whose cells are merged across two rows (a
+    group title above, column names below, some names only in the upper row) is read as one row: the
+    lower cell, or the upper one where the lower is empty.
+    """
+    rows = [[nfc(c) if c else "" for c in row] for row in rows[:HEADER_SEARCH_ROWS]]
+    for index, row in enumerate(rows):
+        kind = _header_kind(row, forced)
+        if kind is None:
             continue
-        if forced is not None:
-            hmap = forced.header_map()
-            if set(forced.required) <= {hmap[header_key(c)] for c in cells if header_key(c) in hmap}:
-                return index, forced
-            continue
-        found, _ = detect_kind(cells)
-        if found is not None:
-            return index, found
+        if index + 1 < len(rows):  # a second header row below (cells merged over two rows)?
+            merged = _merge_rows(row, rows[index + 1])
+            if _matched(kind, merged) > _matched(kind, row):
+                return index + 1, kind, merged
+        return index, kind, row
     return None
+
+
+def _merge_rows(upper: list[str], lower: list[str]) -> list[str]:
+    width = max(len(upper), len(lower))
+    upper = [*upper, *[""] * (width - len(upper))]
+    lower = [*lower, *[""] * (width - len(lower))]
+    return [low if low.strip() else high for high, low in zip(upper, lower)]
+
+
+def _matched(kind: Kind, cells: list[str]) -> int:
+    hmap = kind.header_map()
+    return len({hmap[header_key(c)] for c in cells if c and header_key(c) in hmap})
+
+
+def _header_kind(cells: list[str], forced: Kind | None) -> Kind | None:
+    present = [c for c in cells if c]
+    if not present:
+        return None
+    if forced is not None:
+        hmap = forced.header_map()
+        return forced if set(forced.required) <= {hmap[header_key(c)] for c in present if header_key(c) in hmap} else None
+    return detect_kind(present)[0]
 
 
 def _refuse_unknown(rows: list[list[str]], forced: Kind | None) -> FileRefused:
@@ -176,8 +201,7 @@ def _read_csv(path: Path, forced: Kind | None) -> RawTable:
     found = _find_header(rows, forced)
     if found is None:
         raise _refuse_unknown(rows, forced)
-    header_index, kind = found
-    header = [nfc(c) for c in rows[header_index]]
+    header_index, kind, header = found
     try:
         body = pl.read_csv(
             io.BytesIO(payload),
@@ -229,7 +253,7 @@ def _read_jsonl(path: Path, forced: Kind | None) -> RawTable:
     found = _find_header([header], forced)
     if found is None:
         raise _refuse_unknown([header], forced)
-    _, kind = found
+    kind = found[1]
     columns = header + [ROW, ERROR]
     body = pl.DataFrame(
         {c: [r.get(c) for r in records] for c in columns}, schema={c: pl.String for c in columns}
@@ -254,8 +278,7 @@ def _read_workbook(path: Path, forced: Kind | None) -> tuple[list[RawTable], lis
         if found is None:
             warnings.append(f"bỏ qua trang '{name}': không nhận ra dòng tiêu đề (sheet skipped, unknown header)")
             continue
-        header_index, kind = found
-        header = [nfc(c) for c in rows[header_index]]
+        header_index, kind, header = found
         body = sheet.slice(header_index + 1)
         tables.append(_table(kind, header, body, header_index + 2, name))
     if not tables:

@@ -184,3 +184,10 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("FRONT_DATA_DIR", str(folder))
     monkeypatch.delenv("FRONT_PII_KEY", raising=False)
     return folder
+
+
+def test_a_row_without_codes_or_address_is_quarantined_as_no_locality(data_dir, tmp_path, capsys):
+    path = tmp_path / "nowhere.csv"
+    path.write_text("source_id,received_at,channel,province_code,address,content\nN1,2026-03-01,app,,,Ở đâu?\n", encoding="utf-8")
+    code, result = _load([path], capsys)
+    assert result["files"][0]["reasons"] == {"no_locality": 1}
