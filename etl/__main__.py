@@ -1,4 +1,4 @@
-"""`python -m etl <command>`: demo, load, status, watch, rebuild, rollback, boundaries (DESIGN §4.1)."""
+"""`python -m etl <command>`: demo, load, status, watch, rebuild, rollback, boundaries (DESIGN §4.1), train-classifier."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     rollback.add_argument("generation", nargs="?", type=int, default=None)
     boundaries = sub.add_parser("boundaries", help="nạp ranh giới chính thức (GeoJSON/shapefile/GeoPackage)")
     boundaries.add_argument("file", type=Path)
+    sub.add_parser("train-classifier", help="học mô hình phân loại lĩnh vực, phân loại lại (train the field model)")
     return parser
 
 
@@ -99,6 +100,11 @@ def _run(args: argparse.Namespace) -> int:
 
         summary = load_boundaries(args.file)
         print(json.dumps(summary, ensure_ascii=False))
+        return EXIT_OK
+    if args.command == "train-classifier":
+        from etl.train import train_classifier
+
+        print(json.dumps(train_classifier(progress=True), ensure_ascii=False))
         return EXIT_OK
     return EXIT_USAGE
 

@@ -66,6 +66,9 @@ UPDATE_RATE = 0.015  # app records exported again later with a newer status
 DUPLICATE_RATE = 0.003  # app records exported again unchanged
 NO_FIELD_RATE = 0.15
 NO_DIACRITICS_RATE = 0.10
+MIX_RATE = 0.20  # opinions that raise a second concern of another field ("Ngoài ra, …")
+TEXTING_RATE = 0.12  # written like a text message: lower case, "ko", "đc", "ng dân"…
+LABEL_NOISE_RATE = 0.05  # stated share of exported fields that are wrong (a random other field): label noise
 LEGACY_ADDRESS_RATE = 0.05  # of the letters/reception file: no codes, a pre-2025 address instead
 
 CENTRAL_FLOOD = {"38", "40", "42", "44", "46", "48", "51", "52", "56", "66"}
@@ -741,7 +744,10 @@ def _opinions(arr: _Arrays, month: dt.date, n: int, rng: np.random.Generator) ->
         "has_detail": rng.random(n) < 0.55,
         "opener": _pick(OPENERS, rng.integers(0, len(OPENERS), n)),
         "closer": _pick(CLOSERS, rng.integers(0, len(CLOSERS), n)),
-        "mix": rng.random(n) < 0.07,
+        "mix": rng.random(n) < MIX_RATE,
+        "texting": rng.random(n) < TEXTING_RATE,
+        "label_noise": rng.random(n) < LABEL_NOISE_RATE,
+        "noise_field": _pick(FIELDS, rng.integers(0, len(FIELDS), n)),
         "mix_key": rng.integers(0, len(FIELDS), n),
         "newline": rng.random(n) < 0.01,
         "phone_in_text": rng.random(n) < 0.03,
@@ -779,6 +785,17 @@ def _opinions(arr: _Arrays, month: dt.date, n: int, rng: np.random.Generator) ->
     return _assemble(frame, month)
 
 
+TEXTING = {"không": "ko", "được": "đc", "người dân": "ng dân", "nhưng": "nhg", "đề nghị": "đn", "Đề nghị": "đn",
+           "với": "vs", "rất": "rat", "trả lời": "tl", "Mặt trận": "MT", "ủy ban nhân dân": "ubnd"}  # fmt: skip
+
+
+def _texting(content: pl.Expr) -> pl.Expr:
+    """How many people type on a phone: lower case, common abbreviations, no final full stop."""
+    return (
+        content.str.replace_many(list(TEXTING), list(TEXTING.values())).str.to_lowercase().str.strip_chars_end(".")
+    )
+
+
 def _assemble(f: pl.DataFrame, month: dt.date) -> pl.DataFrame:
     commune_phrase = pl.concat_str("type_lc", "commune_short", separator=" ")
     place = pl.when("use_hamlet").then(pl.concat_str("hamlet", pl.lit(", "), commune_phrase)).otherwise(commune_phrase)
@@ -807,8 +824,9 @@ def _assemble(f: pl.DataFrame, month: dt.date) -> pl.DataFrame:
     return f.select(
         pl.col("received").alias("received_at"),
         "channel", "province_code", "commune_code", "commune_vi", "province_vi", "commune_short", "type_lc",
-        pl.when("no_field").then(None).otherwise(pl.col("field")).alias("field"),
-        pl.when("no_diacritics").then(_strip_diacritics(content)).otherwise(content).alias("content"),
+        pl.when("no_field").then(None).when("label_noise").then("noise_field").otherwise(pl.col("field")).alias("field"),
+        pl.when("no_diacritics").then(_strip_diacritics(content))
+        .when("texting").then(_texting(content)).otherwise(content).alias("content"),
         pl.when(pl.int_range(pl.len()) % 7 == 3).then(None).otherwise(pl.col("citizen_name")).alias("citizen_name"),
         pl.when(pl.int_range(pl.len()) % 9 == 4).then(None).otherwise(pl.col("citizen_phone")).alias("citizen_phone"),
         "citizen_id", "status",
@@ -1424,16 +1442,22 @@ def _write_activities(acts: pl.DataFrame, recs: pl.DataFrame, out_dir: Path) -> 
 # Trust survey
 
 ITEMS_5 = ["q_trust_front", "q_trust_commune", "q_responsive_1", "q_responsive_2", "q_integrity_1", "q_integrity_2",
-           "q_fair_1", "q_open_1", "q_reliable_1"]  # fmt: skip
+           "q_fair_1", "q_open_1", "q_open_2", "q_reliable_1", "q_reliable_2"]  # fmt: skip
 ITEM_OFFSET = {"q_trust_front": 0.3, "q_trust_commune": 0.0, "q_responsive_1": -0.2, "q_responsive_2": -0.3,
-               "q_integrity_1": -0.4, "q_integrity_2": -0.5, "q_fair_1": -0.1, "q_open_1": -0.2, "q_reliable_1": 0.0}  # fmt: skip
+               "q_integrity_1": -0.4, "q_integrity_2": -0.5, "q_fair_1": -0.1, "q_open_1": -0.2, "q_open_2": -0.4,
+               "q_reliable_1": 0.0, "q_reliable_2": -0.1}  # fmt: skip
+REVERSED = {"q_reliable_2"}  # reverse-coded in the item catalogue (data/reference/trust_items.toml)
 ITEMS = [*ITEMS_5, "q_trust_overall"]
 WAVES = [  # wave, fieldwork start, end, mode, file style
+    ("2025Q2", dt.date(2025, 4, 7), dt.date(2025, 6, 13), "face_to_face", "en_csv_legacy"),  # before the merger
+    ("2025Q3", dt.date(2025, 8, 11), dt.date(2025, 9, 26), "face_to_face", "en_csv"),
     ("2025Q4", dt.date(2025, 11, 3), dt.date(2025, 12, 19), "face_to_face", "vi_csv"),
     ("2026Q1", dt.date(2026, 2, 23), dt.date(2026, 3, 27), "phone", "en_csv"),
     ("2026Q2", dt.date(2026, 5, 4), dt.date(2026, 6, 19), "online", "en_jsonl"),
     ("2026Q3", dt.date(2026, 8, 3), dt.date(2026, 9, 25), "face_to_face", "vi_csv_design"),
 ]
+TRUST_MOVERS = (6, 4)  # provinces whose trust really rises / falls from wave to wave; the others stay put
+TRUST_STEP = (0.14, -0.12)  # latent change per wave of the movers
 ETHNIC = {
     "North Midlands & Mountains": (["Kinh", "Tày", "Thái", "Mường", "H'Mông", "Nùng", "Dao"], [0.5, 0.12, 0.1, 0.08, 0.1, 0.06, 0.04]),
     "Central Highlands": (["Kinh", "Gia Rai", "Ê Đê", "Ba Na", "Xơ Đăng", "Cơ Ho", "Mnông"], [0.68, 0.1, 0.08, 0.05, 0.03, 0.03, 0.03]),
@@ -1444,12 +1468,19 @@ OTHER_ETHNIC = (["Kinh", "Mường", "Thái", "Tày", "Chăm"], [0.95, 0.02, 0.0
 
 
 def _survey(world: World, scale: Scale, seed: int, efficiency: np.ndarray, out_dir: Path) -> list[tuple[Path, int]]:
-    """Four trust-survey waves; one online wave over-represents young urban people; one carries design weights."""
+    """Six trust-survey waves. The first was fielded before the 2025 merger, per old province (stratum = old
+    province, design weights = its adult population / respondents); one online wave over-represents young
+    urban people; the last carries a stratified two-stage design. A few provinces really change over time."""
     rng = _rng(seed, 30)
     c = world.communes
     pcodes = world.province_codes
     regions = world.provinces["region"].to_list()
     province_effect = -0.45 * np.log(efficiency) + rng.normal(0, 0.2, len(pcodes))
+    movers = rng.permutation(len(pcodes))
+    step = np.zeros(len(pcodes))
+    step[movers[: TRUST_MOVERS[0]]] = TRUST_STEP[0]
+    step[movers[TRUST_MOVERS[0] : sum(TRUST_MOVERS)]] = TRUST_STEP[1]
+    old_province = np.array([(world.legacy.get(code) or [("",)])[0][0] for code in c["commune_code"]], dtype=object)
     adult_pop = c["population"].to_numpy() * 0.72
     urban_c = c["urban"].to_numpy()
     paths = []
@@ -1458,7 +1489,17 @@ def _survey(world: World, scale: Scale, seed: int, efficiency: np.ndarray, out_d
         for p in range(len(pcodes)):
             members = np.flatnonzero(c["p_idx"].to_numpy() == p)
             n = int(scale.survey_per_province * rng.uniform(0.9, 1.1))
-            if mode == "online":
+            if style == "en_csv_legacy":  # a sample per old province, of equal size whatever its population
+                olds = sorted({o for o in old_province[members] if o})
+                per_old = max(2, int(n / max(len(olds), 1) ** 0.5))
+                picks = []
+                for old in olds:
+                    own = members[old_province[members] == old]
+                    k = min(own.size, max(2, per_old // 25))
+                    psus = rng.choice(own, k, replace=False, p=adult_pop[own] / adult_pop[own].sum())
+                    picks.append(np.repeat(psus, _largest_remainder(per_old, np.ones(k))))
+                chosen = np.concatenate(picks)
+            elif mode == "online":
                 w = adult_pop[members] * np.where(urban_c[members], 3.5, 1.0)
                 chosen = rng.choice(members, n, p=w / w.sum())
             else:
@@ -1484,11 +1525,17 @@ def _survey(world: World, scale: Scale, seed: int, efficiency: np.ndarray, out_d
             ethnic[sel] = np.array(names)[rng.choice(len(names), sel.size, p=probs)]
         mode_effect = {"online": -0.25, "phone": 0.1}.get(mode, 0.0)
         latent = (
-            province_effect[p_idx] + 0.06 * w_i + 0.012 * (age - 45) - 0.15 * urban + mode_effect + rng.normal(0, 1, n)
+            province_effect[p_idx]
+            + step[p_idx] * w_i
+            + 0.012 * (age - 45)
+            - 0.15 * urban
+            + mode_effect
+            + rng.normal(0, 1, n)
         )
         items: dict[str, pl.Series] = {}
         for item in ITEMS_5:
             v = np.digitize(latent + ITEM_OFFSET[item] + rng.normal(0, 0.7, n), [-1.6, -0.6, 0.4, 1.4]) + 1
+            v = 6 - v if item in REVERSED else v
             miss = rng.random(n) < (0.08 if "integrity" in item else 0.03) + (0.03 if mode == "online" else 0.0)
             items[item] = pl.Series(item, np.where(miss, 0, v)).set(pl.Series(miss), None)
         overall = np.clip(np.rint(6.0 + 1.5 * latent + rng.normal(0, 1, n)), 0, 10).astype(int)
@@ -1504,6 +1551,14 @@ def _survey(world: World, scale: Scale, seed: int, efficiency: np.ndarray, out_d
             "sex": np.where(female, "female", "male"),
             "age": age, "urban": urban, "ethnicity": ethnic.astype(str),
         }).with_columns(**items)  # fmt: skip
+        if style == "en_csv_legacy":
+            old_pop = (
+                pl.DataFrame({"stratum": old_province, "pop": adult_pop}).group_by("stratum").agg(pl.col("pop").sum())
+            )
+            df = df.with_columns(
+                pl.Series("stratum", old_province[c_idx].astype(str)), pl.col("commune_code").alias("psu")
+            ).join(old_pop, on="stratum", how="left")
+            df = df.with_columns((pl.col("pop") / pl.len().over("stratum")).round(2).alias("weight")).drop("pop")
         if style == "vi_csv_design":
             stratum_pop = (
                 pl.DataFrame({"p": c["province_code"], "u": urban_c, "pop": adult_pop})
@@ -1529,7 +1584,7 @@ def _survey(world: World, scale: Scale, seed: int, efficiency: np.ndarray, out_d
             )
             name = f"khao_sat_niem_tin_{wave}{'_co_trong_so' if style == 'vi_csv_design' else ''}.csv"
             paths.append((_write_csv(_vi_headers(df, _vi_of("survey")), out_dir / name, bom=True), df.height))
-        elif style == "en_csv":
+        elif style in ("en_csv", "en_csv_legacy"):
             paths.append((_write_csv(df, out_dir / f"trust_survey_{wave}.csv"), df.height))
         else:
             path = out_dir / f"trust_survey_{wave}_online.jsonl"
@@ -1541,12 +1596,12 @@ def _survey(world: World, scale: Scale, seed: int, efficiency: np.ndarray, out_d
 # ---------------------------------------------------------------------------------------------------------
 # Membership
 
-MEMBER_ORGS = {  # eligible share of population, coverage, members per branch, provincial full-time cadres
-    "women": (0.37, 0.62, 150, 30), "youth": (0.21, 0.42, 45, 28), "farmers": (0.35, 0.55, 120, 24),
-    "veterans": (0.025, 0.88, 60, 14), "labour": (0.06, 0.68, 90, 35),
+MEMBER_ORGS = {  # eligible share of population, coverage, members per branch, provincial cadres per 1,000 members
+    "women": (0.37, 0.62, 150, 0.06), "youth": (0.21, 0.42, 45, 0.12), "farmers": (0.35, 0.55, 120, 0.05),
+    "veterans": (0.025, 0.88, 60, 0.4), "labour": (0.06, 0.68, 90, 0.25),
 }  # fmt: skip
-VILLAGE_SETTINGS = {  # share of commune eligible, coverage (normal, inverted cone)
-    "urban": (0.6, 0.5, 0.33), "boarding_house": (0.25, 0.3, 0.09), "new_rural": (0.8, 0.7, 0.6), "industrial_park": (0.35, 0.45, 0.14),
+VILLAGE_SETTINGS = {  # share of commune eligible, coverage (normal, inverted cone): thin at the base in an inverted cone
+    "urban": (0.6, 0.5, 0.33), "boarding_house": (0.25, 0.5, 0.09), "new_rural": (0.8, 0.7, 0.3), "industrial_park": (0.35, 0.55, 0.14),
 }  # fmt: skip
 
 
@@ -1579,7 +1634,7 @@ def _membership(world: World, scale: Scale, seed: int, out_dir: Path) -> list[tu
                 trend = 1 + 0.006 * q
                 m = int(min(eligible, eligible * cov * trend))
                 prov_rows.append((period, org, code, None, "province", None, m, eligible, max(1, m // (branch_size * 8)),
-                                  int(cadres * (2.6 if inverted else 1.0) * rng.uniform(0.9, 1.1))))  # fmt: skip
+                                  max(3, int(m / 1000 * cadres * (2.6 if inverted else 1.0) * rng.uniform(0.85, 1.15)))))  # fmt: skip
                 for ci in sample:
                     ccode = c["commune_code"][int(ci)]
                     c_elig = int(eligible * c["population"][int(ci)] / pop)
@@ -1677,7 +1732,8 @@ def _models(world: World, seed: int) -> pl.DataFrame:
 
 
 def _outcomes(world: World, scale: Scale, seed: int, models: pl.DataFrame) -> pl.DataFrame:
-    """Monthly provincial results; security incidents fall and mediation succeeds more where models spread."""
+    """Monthly provincial results. Community security models cut security incidents (a planted effect for the
+    Mô hình page's DiD); social dialogue models change nothing (a planted null)."""
     rng = _rng(seed, 60)
     p, c = world.provinces, world.communes
     n_communes = c.group_by("province_code").len().rename({"len": "n"})
@@ -1692,6 +1748,10 @@ def _outcomes(world: World, scale: Scale, seed: int, models: pl.DataFrame) -> pl
     adopted = {
         (str(k[0]), str(k[1])): np.sort(g["adopted_at"].to_numpy())
         for k, g in first.group_by("province_code", "model_kind", maintain_order=True)
+    }
+    first_adopted = {
+        (str(code), str(kind)): when
+        for code, kind, when in models.group_by("province_code", "model_kind").agg(pl.col("adopted_at").min()).iter_rows()
     }
     rows = []
     for i, code in enumerate(p["province_code"]):
@@ -1710,13 +1770,20 @@ def _outcomes(world: World, scale: Scale, seed: int, models: pl.DataFrame) -> pl
                 for kind in MODEL_NAMES
             }
             tet = 1.25 if m.month in (1, 2) else 1.0
-            incidents = rng.poisson(per100k * 3.2 * tet * (1 - 0.3 * cover["community_security"]))
+            # Community security models work: incidents fall by a fifth from the first adoption in the province
+            # and a little more as communes join. Social dialogue models have no effect on any outcome here.
+            secured = first_adopted.get((code, "community_security"), dt.date.max) <= month_end
+            incidents = rng.poisson(
+                per100k * 3.2 * tet * (1 - (0.2 if secured else 0.0) - 0.1 * cover["community_security"])
+            )
             cases = rng.poisson(per100k * 4.5)
-            resolved = rng.binomial(cases, min(0.97, 0.76 + 0.15 * cover["social_dialogue"]))
+            resolved = rng.binomial(cases, 0.8)
             peak = 3.0 if m.month in (10, 11) else (2.0 if m.month in (1, 2) else 1.0)  # Vì người nghèo month; Tết
             fund = round(pop * 320 * peak * rng.lognormal(0, 0.25), -6)
+            spent = round(fund * rng.uniform(0.55, 0.95), -6)
             houses = rng.poisson(per100k * 0.8 * (2.5 if m.month in (10, 11, 12) else 1.0))
             poor = round(max(0.2, poor0 * (1 - 0.012 * t) + rng.normal(0, 0.05)), 2)
+            near_poor = round(max(0.3, poor0 * 0.8 * (1 - 0.008 * t) + rng.normal(0, 0.05)), 2)
             period = f"{m:%Y-%m}"
             rows += [
                 (period, code, "security_incidents", float(incidents), "vụ"),
@@ -1725,6 +1792,8 @@ def _outcomes(world: World, scale: Scale, seed: int, models: pl.DataFrame) -> pl
                 (period, code, "fund_for_poor_vnd", float(fund), "đồng"),
                 (period, code, "solidarity_houses", float(houses), "căn"),
                 (period, code, "poor_household_rate", float(poor), "%"),
+                (period, code, "fund_for_poor_spent_vnd", float(spent), "đồng"),
+                (period, code, "near_poor_household_rate", float(near_poor), "%"),
             ]
     return pl.DataFrame(rows, schema=["period", "province_code", "indicator", "value", "unit"], orient="row").select(
         "period", "province_code", pl.lit(None, pl.String).alias("commune_code"), "indicator", "value", "unit"

@@ -1,8 +1,9 @@
 """`etl watch [DIR]`: load files dropped into the inbox within seconds, one generation per batch.
 
 A file is taken once its size has stayed the same for one scan (so half-copied files wait). After the load
-it is moved to `$FRONT_DATA_DIR/processed/` (the archive keeps the original under its SHA-256); a refused
-file goes to `processed/refused/` beside a `.reason.txt` saying why.
+it is moved to `$FRONT_DATA_DIR/processed/` (the archive keeps the original under its SHA-256), or to
+`$FRONT_DATA_DIR/failed/` when it was refused, each beside a `<name>.report.json` sidecar with the load
+report of that file (counts, reasons, warnings, or the one-line error).
 """
 
 from __future__ import annotations
@@ -25,20 +26,21 @@ def scan(folder: Path) -> dict[Path, int]:
 def process_batch(files: list[Path]) -> dict:
     """Load a batch and move each file out of the inbox."""
     result = load.load_paths(files, progress=False)
-    done = config.data_dir() / "processed"
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    by_path = {}
+    by_path: dict[str, list[dict]] = {}
     for report in result["files"]:
         by_path.setdefault(report["path"], []).append(report)
     for path in files:
         reports = by_path.get(str(path), [])
         refused = any(r["status"] == "refused" for r in reports)
-        target_dir = done / ("refused" if refused else "loaded")
+        target_dir = config.data_dir() / ("failed" if refused else "processed")
         target_dir.mkdir(parents=True, exist_ok=True)
         target = target_dir / f"{stamp}-{path.name}"
         shutil.move(str(path), target)
-        if refused:
-            target.with_name(target.name + ".reason.txt").write_text(reports[0]["error"] + "\n", encoding="utf-8")
+        sidecar = {"generation": result["generation"], "file": path.name, "reports": reports}
+        target.with_name(target.name + ".report.json").write_text(
+            json.dumps(sidecar, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
     return result
 
 

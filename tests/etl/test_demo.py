@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from etl import demo
+from etl.items import unknown_items
 from etl.kinds import KINDS, detect_kind
 from etl.text import header_key
 
@@ -186,14 +187,17 @@ def test_population_sums_to_province_population(out: Path, paths: list[Path]) ->
     assert pop.height == communes.height
 
 
-def test_survey_waves_weights_in_one_wave_only(out: Path) -> None:
-    weighted = [p for p in out.glob("*") if demo.kind_of_file(p.name) == "survey" and "trong_so" in _header(p)]
-    assert len(weighted) == 1
+def test_survey_waves_weights_in_two_waves_only(out: Path) -> None:
+    surveys = [p for p in out.glob("*") if demo.kind_of_file(p.name) == "survey"]
+    assert len(surveys) >= 6
+    weighted = [p for p in surveys if {"trong_so", "weight"} & set(_header(p))]
+    assert len(weighted) == 2  # the pre-merger wave (per old province) and the stratified two-stage wave
     online = _frame(next(out.glob("trust_survey_*_online.jsonl")))
     face = _frame(out / "khao_sat_niem_tin_2025Q4.csv").with_columns(pl.col("tuoi").cast(pl.Int64))
     assert online["age"].mean() < face["tuoi"].mean()
     items = [c for c in online.columns if c.startswith("q_")]
-    assert "q_trust_overall" in items and len(items) == 10
+    assert "q_trust_overall" in items and len(items) == 12
+    assert unknown_items(items) == []
     assert online["q_integrity_2"].null_count() > 0
 
 

@@ -84,7 +84,10 @@ def test_the_watcher_loads_a_dropped_file_and_moves_it(tmp_path, monkeypatch):
     worker.join(timeout=120)
     assert not worker.is_alive()
     assert not (inbox / "fb.csv").exists()
-    assert list((tmp_path / "data" / "processed" / "loaded").glob("*fb.csv"))
+    moved = list((tmp_path / "data" / "processed").glob("*fb.csv"))
+    assert len(moved) == 1
+    sidecar = json.loads(moved[0].with_name(moved[0].name + ".report.json").read_text(encoding="utf-8"))
+    assert sidecar["reports"][0]["loaded"] == 1
     con = duckdb.connect(str(config.current_warehouse()), read_only=True)
     assert con.sql("SELECT source_id FROM feedback").fetchall() == [("W1",)]
 
