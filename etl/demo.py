@@ -1706,7 +1706,7 @@ def _models(world: World, seed: int) -> pl.DataFrame:
         for i, code in enumerate(world.province_codes):
             if rng.random() < 0.2:
                 continue  # not adopted yet: the comparison group
-            pilot = _days(rng, dt.date(2024, 7, 1), dt.date(2026, 6, 30), 1)[0]
+            pilot = _days(rng, dt.date(2025, 12, 1), dt.date(2026, 8, 31), 1)[0]  # inside every size's window
             pilot_date: dt.date = pilot.item()
             rows.append((code, None, kind, names[0], pilot_date))
             members = np.flatnonzero(c["p_idx"].to_numpy() == i)

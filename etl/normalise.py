@@ -168,9 +168,12 @@ def parse_datetime(series: pl.Series) -> pl.Series:
 
     out = parse(likely, frame)
     # Excel date serials (days since 1899-12-30, fraction = time of day) from cells typed as numbers.
-    serial = text.str.contains(r"^\d{5}(\.\d+)?$").fill_null(False)
+    days = pl.select(
+        pl.when(pl.lit(text).str.contains(r"^\d{5}(\.\d+)?$")).then(pl.lit(text).cast(pl.Float64, strict=False))
+    ).to_series()
+    serial = days.is_between(20_000, 80_000).fill_null(False)  # 1954-10-03 … 2119-01-09
     if serial.any():
-        days = text.cast(pl.Float64, strict=False)
+        days = days.set(~serial, None)
         from_serial = pl.select(
             pl.lit(datetime(1899, 12, 30)) + pl.duration(milliseconds=(pl.lit(days) * 86_400_000).round(0).cast(pl.Int64))
         ).to_series()
