@@ -20,7 +20,7 @@ import polars as pl
 from tqdm import tqdm
 
 import config
-from etl import archive, enrich, warehouse
+from etl import archive, cases, enrich, warehouse
 from etl.kinds import Kind
 from etl.normalise import Normalised, Reference, normalise
 from etl.read import ROW, FileRefused, RawTable, read_file
@@ -113,6 +113,8 @@ def load_into(
             reports.append(report)
             _log(con, load_id, generation, report, sha)
     bar.close()
+    if any(r.kind == "feedback" and (r.loaded or r.updated) for r in reports):
+        cases.link_cases(con)
     stamp = datetime.now().isoformat(timespec="seconds")
     warehouse.set_meta(con, data_as_of=stamp, last_load_id=load_id)
     latest = con.sql("SELECT strftime(max(received_at), '%Y-%m-%dT%H:%M:%S') FROM feedback").fetchall()[0][0]

@@ -267,6 +267,15 @@ CREATE TABLE IF NOT EXISTS feedback_search (
     load_id       VARCHAR NOT NULL
 );
 
+-- Case groups (etl/cases.py): opinions of one person on one field in one commune within 14 days.
+CREATE TABLE IF NOT EXISTS feedback_case (
+    source_system VARCHAR NOT NULL,
+    source_id     VARCHAR NOT NULL,
+    case_id       VARCHAR NOT NULL,
+    case_size     BIGINT NOT NULL,            -- opinions in the case
+    case_channels BIGINT NOT NULL             -- distinct channels in the case
+);
+
 -- Bookkeeping ------------------------------------------------------------------------------------
 
 -- One row per file (or sheet) a load read, refused ones included.

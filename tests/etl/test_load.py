@@ -191,3 +191,24 @@ def test_a_row_without_codes_or_address_is_quarantined_as_no_locality(data_dir, 
     path.write_text("source_id,received_at,channel,province_code,address,content\nN1,2026-03-01,app,,,Ở đâu?\n", encoding="utf-8")
     code, result = _load([path], capsys)
     assert result["files"][0]["reasons"] == {"no_locality": 1}
+
+
+def test_the_same_concern_through_several_channels_is_one_case(data_dir, tmp_path, capsys):
+    path = tmp_path / "cases.csv"
+    rows = [
+        "C1,2026-03-01 08:00,app,79,27154,dat_dai,Đền bù,,0912000111,,received",
+        "C2,2026-03-05 08:00,hotline,79,27154,dat_dai,Đền bù lần 2,,0912 000 111,,received",  # same person, 4 days
+        "C3,2026-03-18 08:00,zalo,79,27154,dat_dai,Vẫn chưa xong,,+84912000111,,received",  # 13 days after C2
+        "C4,2026-04-20 08:00,app,79,27154,dat_dai,Lần khác,,0912000111,,received",  # 33 days later: new case
+        "C5,2026-03-02 08:00,app,79,27154,y_te,Khác lĩnh vực,,0912000111,,received",  # other field
+        "C6,2026-03-02 09:00,app,79,27154,dat_dai,Người khác,,0988000222,,received",  # other person
+    ]
+    _load([_feedback_csv(path, rows)], capsys)
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    cases = dict(con.sql("SELECT source_id, case_id FROM feedback_case").fetchall())
+    sizes = dict(con.sql("SELECT source_id, case_channels FROM feedback_case").fetchall())
+    assert cases["C1"] == cases["C2"] == cases["C3"]
+    assert len({cases["C1"], cases["C4"], cases["C5"], cases["C6"]}) == 4
+    assert sizes["C1"] == 3
+    by_case = con.sql("SELECT count(DISTINCT case_id) FROM feedback_case").fetchall()[0][0]
+    assert by_case == 4 and con.sql("SELECT count(*) FROM feedback").fetchall()[0][0] == 6
