@@ -61,7 +61,6 @@ _DATETIME_FORMATS = (
     "%d-%m-%Y",
     "%d.%m.%Y",
 )
-_OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
 _TRUE = {"1", "true", "yes", "co", "x", "dung", "thanh thi", "urban", "t", "y"}
 _FALSE = {"0", "false", "no", "khong", "sai", "nong thon", "rural", "f", "n"}
 
@@ -147,42 +146,54 @@ def _map_labels(series: pl.Series, vocabulary: str) -> pl.Series:
 
 
 def parse_datetime(series: pl.Series) -> pl.Series:
-    """Text -> local naive datetime; ISO with an offset is converted to Asia/Ho_Chi_Minh. Unparsable -> null."""
+    """Text -> local naive datetime; ISO with an offset is converted to Asia/Ho_Chi_Minh. Unparsable -> null.
+
+    Layouts: ISO 8601 (with or without an offset), dd/mm/yyyy[ HH:MM[:SS]], Excel date serials. The layouts
+    seen in a sample of the column are tried on every row; rows they miss are retried with all layouts.
+    """
     text = series.str.strip_chars()
-    has_offset = text.str.contains(_OFFSET)
+    if text.null_count() == text.len():
+        return pl.Series(series.name, [None] * text.len(), dtype=pl.Datetime("us"))
+    frame = pl.DataFrame({"t": text})
+    sample = text.drop_nulls().head(2000)
+    likely = [f for f in _DATETIME_FORMATS if sample.str.strptime(pl.Datetime("us"), f, strict=False).is_not_null().any()]
+    out = _parse_layouts(likely, frame)
+    missing = out.is_null() & text.is_not_null()
+    if missing.any():
+        retry = _parse_layouts(_DATETIME_FORMATS, pl.DataFrame({"t": text.filter(missing)}))
+        out = out.scatter(missing.arg_true(), retry)
+    missing = out.is_null() & text.is_not_null()
+    if missing.any():
+        rest = text.filter(missing)
+        out = out.scatter(missing.arg_true(), _parse_offset_or_serial(rest))
+    return out.alias(series.name)
+
+
+def _parse_layouts(formats: tuple[str, ...] | list[str], frame: pl.DataFrame) -> pl.Series:
+    if not formats:
+        return pl.Series("t", [None] * frame.height, dtype=pl.Datetime("us"))
+    exprs = [pl.col("t").str.strptime(pl.Datetime("us"), f, strict=False, exact=True) for f in formats]
+    return frame.select(pl.coalesce(exprs)).to_series()
+
+
+def _parse_offset_or_serial(text: pl.Series) -> pl.Series:
+    """ISO 8601 with a zone offset (converted to local time), or an Excel date serial (days since 1899-12-30)."""
     with_offset = (
         text.str.replace(r"Z$", "+00:00")
+        .str.replace(r"([+-]\d{2})(\d{2})$", "$1:$2")
         .str.strptime(pl.Datetime("us", "UTC"), "%Y-%m-%dT%H:%M:%S%z", strict=False)
         .dt.convert_time_zone(TIMEZONE)
         .dt.replace_time_zone(None)
     )
-    sample = text.drop_nulls().head(2000)
-    likely = [f for f in _DATETIME_FORMATS if sample.str.strptime(pl.Datetime("us"), f, strict=False).is_not_null().any()]
-    frame = pl.DataFrame({"t": text})
-
-    def parse(formats: tuple[str, ...] | list[str], frame: pl.DataFrame) -> pl.Series:
-        if not formats:
-            return pl.Series("t", [None] * frame.height, dtype=pl.Datetime("us"))
-        exprs = [pl.col("t").str.strptime(pl.Datetime("us"), f, strict=False, exact=True) for f in formats]
-        return frame.select(pl.coalesce(exprs)).to_series()
-
-    out = parse(likely, frame)
-    # Excel date serials (days since 1899-12-30, fraction = time of day) from cells typed as numbers.
     days = pl.select(
         pl.when(pl.lit(text).str.contains(r"^\d{5}(\.\d+)?$")).then(pl.lit(text).cast(pl.Float64, strict=False))
     ).to_series()
     serial = days.is_between(20_000, 80_000).fill_null(False)  # 1954-10-03 … 2119-01-09
-    if serial.any():
-        days = days.set(~serial, None)
-        from_serial = pl.select(
-            pl.lit(datetime(1899, 12, 30)) + pl.duration(milliseconds=(pl.lit(days) * 86_400_000).round(0).cast(pl.Int64))
-        ).to_series()
-        out = pl.select(pl.when(pl.lit(serial)).then(pl.lit(from_serial)).otherwise(pl.lit(out))).to_series()
-    missing = out.is_null() & text.is_not_null()
-    if missing.any():
-        retry = parse(_DATETIME_FORMATS, pl.DataFrame({"t": text.filter(missing)}))
-        out = out.scatter(missing.arg_true(), retry)
-    return pl.select(pl.when(has_offset).then(with_offset).otherwise(out)).to_series().alias(series.name)
+    days = days.set(~serial, None)
+    from_serial = pl.select(
+        pl.lit(datetime(1899, 12, 30)) + pl.duration(milliseconds=(pl.lit(days) * 86_400_000).round(0).cast(pl.Int64))
+    ).to_series()
+    return pl.select(pl.coalesce(pl.lit(with_offset), pl.lit(from_serial))).to_series().cast(pl.Datetime("us"))
 
 
 def _number_text(expr: pl.Expr, integer: bool) -> pl.Expr:

@@ -194,7 +194,9 @@ def test_direct_url_as_first_request_to_a_fresh_server(browser, fixture_warehous
             expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(
                 _expected_opinions(fixture_warehouse, lang="en", province_code="79")
             )
-            assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # no legacy page list
+            # The navigation lists only the registered pages, never the legacy discovery's "app" entry.
+            nav = page.locator('[data-testid="stSidebarNav"] a')
+            assert "app" not in [text.strip().lower() for text in nav.all_inner_texts()]
             _no_errors(page)
         finally:
             context.close()

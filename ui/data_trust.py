@@ -1,0 +1,19 @@
+"""Cached access to the trust index for pages (key: warehouse path and the viewer's scope)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics import trust
+from analytics.scope import Scope
+from ui.data import MAX_RESULTS, RESULT_TTL, _connection, _path
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _trust_index(path: str, scope: Scope) -> trust.TrustResult:
+    return trust.trust_index(_connection(path), scope)
+
+
+def trust_index(scope: Scope) -> trust.TrustResult:
+    """See analytics.trust.trust_index."""
+    return _trust_index(_path(), scope)
