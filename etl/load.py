@@ -21,6 +21,7 @@ from tqdm import tqdm
 
 import config
 from etl import archive, cases, enrich, warehouse
+from etl.items import unknown_items
 from etl.kinds import Kind
 from etl.normalise import Normalised, Reference, normalise
 from etl.read import ROW, FileRefused, RawTable, read_file
@@ -145,6 +146,14 @@ def _load_table(
     report.skipped = table.skipped
     if progress and table.rows_read > 100_000:
         print(f"  {report.path}: {table.rows_read:,} dòng — kiểm tra và chuẩn hóa…", file=sys.stderr)
+    if table.items:
+        unknown = unknown_items(table.items)
+        if unknown:
+            report.warnings.append(
+                f"bỏ qua {len(unknown)} câu hỏi không có trong danh mục (unknown survey items ignored): {', '.join(unknown)}"
+            )
+            table.items = [i for i in table.items if i not in unknown]
+            table.frame = table.frame.drop(unknown)
     result = normalise(table, ref, key)
     report.addresses = result.addresses
     report.quarantined = result.bad.height

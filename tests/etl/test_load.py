@@ -212,3 +212,15 @@ def test_the_same_concern_through_several_channels_is_one_case(data_dir, tmp_pat
     assert sizes["C1"] == 3
     by_case = con.sql("SELECT count(DISTINCT case_id) FROM feedback_case").fetchall()[0][0]
     assert by_case == 4 and con.sql("SELECT count(*) FROM feedback").fetchall()[0][0] == 6
+
+
+def test_unknown_survey_items_are_reported_and_ignored(data_dir, tmp_path, capsys):
+    path = tmp_path / "survey.csv"
+    path.write_text(
+        "response_id,wave,province_code,q_trust_front,q_made_up\nS1,2026Q3,79,4,5\nS2,2026Q3,01,,3\n", encoding="utf-8"
+    )
+    code, result = _load([path], capsys)
+    f = result["files"][0]
+    assert f["loaded"] == 2 and any("q_made_up" in w for w in f["warnings"])
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    assert con.sql("SELECT response_id, item, value FROM survey_answer ORDER BY 1").fetchall() == [("S1", "q_trust_front", 4.0)]
