@@ -57,10 +57,34 @@ class Resolution:
 
 
 @functools.lru_cache(maxsize=1)
+class _PatternCache:
+    """`re` for the package's parsers, with a cache large enough for them.
+
+    The parsers build and compile a pattern per district and ward on every call; Python's own cache keeps 512
+    compiled patterns, far fewer than the country's units, so most of the time went into recompiling them.
+    """
+
+    def __init__(self) -> None:
+        self._compile = functools.lru_cache(maxsize=200_000)(re.compile)
+
+    def compile(self, pattern, flags=0):  # noqa: ANN001 — the signature of re.compile
+        return self._compile(pattern, flags)
+
+    def sub(self, pattern, repl, string, count=0, flags=0):  # noqa: ANN001
+        return self._compile(pattern, flags).sub(repl, string, count)
+
+    def __getattr__(self, name: str):
+        return getattr(re, name)
+
+
+@functools.lru_cache(maxsize=1)
 def _parsers() -> tuple:
     """The package's parser entry point and its 2025 province pattern (imported lazily: it loads JSON)."""
-    from vietnamadminunits.parser import ParseMode, parse_address, parser_from_2025
+    from vietnamadminunits.parser import ParseMode, parse_address, parser_from_2025, parser_legacy, utils
 
+    patterns = _PatternCache()
+    for module in (parser_legacy, parser_from_2025, utils):
+        module.re = patterns
     return parse_address, ParseMode, parser_from_2025.PATTERN_PROVINCE
 
 
