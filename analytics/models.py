@@ -1,0 +1,330 @@
+"""Mô hình — which social dialogue / community security models work: adoption, a staggered DiD event study
+per model kind × outcome (analytics.did), nearest peers of a province, and the replication table.
+
+Treatment: a province counts as adopting a model kind from the month of its first adoption row of that kind
+(a provincial pilot or the first commune; stopped models included — intent to treat). Panels are province ×
+month (the trust score: province × survey wave), over the whole history in the viewer's scope: the DiD needs
+the periods before adoption, so the page's date filter does not cut them. Outcomes:
+- security_opinions_per_100k: opinions in field an_ninh per 100,000 people per month;
+- on_time_share: share of due opinions answered within the on-time deadline (analytics.overview rule);
+- trust_overall: survey mean of q_trust_overall (0–10, survey weights when present) per wave;
+- security_incidents, mediation_success_rate: from the `outcome` table (its indicator names).
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from analytics import did, outcomes
+from analytics.db import query
+from analytics.filters import Filters
+from analytics.overview import ON_TIME_DAYS, PER_PEOPLE, data_info
+from analytics.scope import Scope, scope_predicate
+
+MODEL_KINDS = ("social_dialogue", "community_security")
+OUTCOMES = (
+    "security_opinions_per_100k",
+    "on_time_share",
+    "trust_overall",
+    "security_incidents",
+    "mediation_success_rate",
+)
+HIGHER_IS_BETTER = {
+    "security_opinions_per_100k": False,
+    "on_time_share": True,
+    "trust_overall": True,
+    "security_incidents": False,
+    "mediation_success_rate": True,
+}
+MIN_ADOPTERS = 3
+NO_EFFECT_BAND = 0.10  # |relative CI bounds| within ±10% of the counterfactual: "no meaningful effect"
+PEERS = 5
+_FAR_FUTURE = datetime(2999, 1, 1)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    model_kind: str
+    outcome: str
+    result: did.DidResult
+    first_period: str | None
+    last_period: str | None
+
+
+def adoptions(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Every adoption row in the scope with the province name: for the map and the timeline."""
+    where, params = scope_predicate(scope, "m", commune_column=None)
+    return query(
+        con,
+        f"""
+        SELECT m.province_code, p.name_vi AS province_name, nullif(m.commune_code, '') AS commune_code,
+               m.model_kind, m.model_name, m.adopted_at, m.status
+        FROM model_adoption m LEFT JOIN dim_province p USING (province_code)
+        WHERE {where}
+        ORDER BY m.adopted_at, m.province_code
+        """,
+        params,
+    )
+
+
+def first_adoption(frame: pl.DataFrame) -> pl.DataFrame:
+    """First adoption date per province and model kind, with the communes using it (of `adoptions`)."""
+    return (
+        frame.group_by("province_code", "province_name", "model_kind")
+        .agg(
+            pl.col("adopted_at").min(),
+            pl.col("commune_code").drop_nulls().n_unique().alias("communes"),
+        )
+        .sort("model_kind", "adopted_at")
+    )
+
+
+def _monthly_feedback(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    where, params = scope_predicate(scope, "f")
+    as_of = data_info(con, scope).as_of or _FAR_FUTURE
+    return query(
+        con,
+        f"""
+        WITH f AS (
+            SELECT f.province_code, strftime(f.received_at, '%Y-%m') AS period, f.field, f.received_at,
+                   least(f.answered_at, f.resolved_at) AS responded_at
+            FROM feedback f WHERE {where}
+        ), j AS (
+            SELECT province_code, period, field = 'an_ninh' AS security,
+                   responded_at IS NOT NULL OR received_at + to_days(CAST($deadline AS INTEGER)) <= $as_of AS due,
+                   responded_at IS NOT NULL
+                       AND responded_at <= received_at + to_days(CAST($deadline AS INTEGER)) AS on_time
+            FROM f
+        ), months AS (
+            SELECT DISTINCT period FROM j
+        ), grid AS (
+            SELECT p.province_code, p.population, m.period FROM dim_province p, months m
+            WHERE p.province_code IN (SELECT DISTINCT province_code FROM j)
+        )
+        SELECT g.province_code, g.period,
+               coalesce(count(*) FILTER (WHERE j.security), 0) * $per / g.population AS security_opinions_per_100k,
+               count(*) FILTER (WHERE j.on_time) / nullif(count(*) FILTER (WHERE j.due), 0) AS on_time_share
+        FROM grid g LEFT JOIN j ON j.province_code = g.province_code AND j.period = g.period
+        GROUP BY g.province_code, g.period, g.population
+        """,
+        {**params, "deadline": ON_TIME_DAYS, "as_of": as_of, "per": PER_PEOPLE},
+    )
+
+
+def _trust(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    where, params = scope_predicate(scope, "r")
+    return query(
+        con,
+        f"""
+        SELECT r.province_code, r.wave AS period,
+               sum(a.value * coalesce(r.weight, 1)) / sum(coalesce(r.weight, 1)) AS value
+        FROM survey_response r JOIN survey_answer a USING (wave, response_id)
+        WHERE a.item = 'q_trust_overall' AND a.value BETWEEN 0 AND 10 AND {where}
+        GROUP BY ALL
+        """,
+        params,
+    )
+
+
+def panels(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Long frame outcome, province_code, period, value for every outcome (see the module docstring)."""
+    parts = []
+    feedback = _monthly_feedback(con, scope)
+    for name in ("security_opinions_per_100k", "on_time_share"):
+        parts.append(
+            feedback.select(pl.lit(name).alias("outcome"), "province_code", "period", pl.col(name).alias("value"))
+        )
+    parts.append(
+        _trust(con, scope).select(pl.lit("trust_overall").alias("outcome"), "province_code", "period", "value")
+    )
+    results = outcomes.province_month(con, scope)
+    for name in ("security_incidents", outcomes.DERIVED):
+        parts.append(
+            results.filter(pl.col("indicator") == name).select(
+                pl.lit(name).alias("outcome"), "province_code", "period", "value"
+            )
+        )
+    schema = {"outcome": pl.String, "province_code": pl.String, "period": pl.String, "value": pl.Float64}
+    return pl.concat([p.cast(schema) for p in parts]).sort("outcome", "province_code", "period")
+
+
+def adoption_period(adopted: pl.Expr, outcome: str) -> pl.Expr:
+    """The period label an adoption date falls in: 'YYYY-MM', or 'YYYYQn' for survey waves."""
+    if outcome == "trust_overall":
+        return pl.format("{}Q{}", adopted.dt.year(), adopted.dt.quarter())
+    return adopted.dt.strftime("%Y-%m")
+
+
+def estimate(panel: pl.DataFrame, first: pl.DataFrame, model_kind: str, outcome: str, *, seed: int = 0) -> Estimate:
+    """The staggered DiD of one model kind on one outcome (pure: frames in, Estimate out)."""
+    rows = panel.filter(pl.col("outcome") == outcome)
+    adopted = first.filter(pl.col("model_kind") == model_kind).select(
+        "province_code", adoption_period(pl.col("adopted_at"), outcome).alias("adopted_period")
+    )
+    if rows.is_empty():
+        empty = did.staggered_did(np.zeros((0, 2)), np.zeros(0, dtype=int), draws=1)
+        return Estimate(model_kind, outcome, empty, None, None)
+    y, cohort, _, periods = did.panel_matrix(rows, adopted)
+    result = did.staggered_did(y, cohort, seed=seed)
+    return Estimate(model_kind, outcome, result, str(periods[0]), str(periods[-1]))
+
+
+def evidence(est: Estimate) -> str:
+    """Strength of evidence as a code the page words: insufficient, pretrend, better, worse, no_effect,
+    inconclusive."""
+    r = est.result
+    if r.estimate is None or r.ci_low is None or r.n_adopters < MIN_ADOPTERS:
+        return "insufficient"
+    if r.pretrend_low is not None and (r.pretrend_low > 0 or r.pretrend_high < 0):
+        return "pretrend"
+    if r.ci_low > 0 or r.ci_high < 0:
+        good = (r.estimate > 0) == HIGHER_IS_BETTER[est.outcome]
+        return "better" if good else "worse"
+    if r.baseline and max(abs(r.ci_low), abs(r.ci_high)) <= NO_EFFECT_BAND * abs(r.baseline):
+        return "no_effect"
+    return "inconclusive"
+
+
+def estimates(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Estimate]:
+    """Every model kind × outcome."""
+    panel = panels(con, scope)
+    first = first_adoption(adoptions(con, scope))
+    return [estimate(panel, first, kind, outcome) for kind in MODEL_KINDS for outcome in OUTCOMES]
+
+
+def table(results: list[Estimate]) -> pl.DataFrame:
+    """One row per model kind × outcome: the command's columns plus evidence, pre-trend and periods."""
+    return pl.DataFrame(
+        [
+            {
+                "model_kind": e.model_kind,
+                "outcome": e.outcome,
+                "estimate": e.result.estimate,
+                "ci_low": e.result.ci_low,
+                "ci_high": e.result.ci_high,
+                "relative_effect": e.result.relative_effect,
+                "n_adopters": e.result.n_adopters,
+                "n_comparison": e.result.n_comparison,
+                "evidence": evidence(e),
+                "pretrend": e.result.pretrend,
+                "first_period": e.first_period,
+                "last_period": e.last_period,
+            }
+            for e in results
+        ],
+        schema={
+            "model_kind": pl.String,
+            "outcome": pl.String,
+            "estimate": pl.Float64,
+            "ci_low": pl.Float64,
+            "ci_high": pl.Float64,
+            "relative_effect": pl.Float64,
+            "n_adopters": pl.Int64,
+            "n_comparison": pl.Int64,
+            "evidence": pl.String,
+            "pretrend": pl.Float64,
+            "first_period": pl.String,
+            "last_period": pl.String,
+        },
+    )
+
+
+def event_studies(results: list[Estimate]) -> pl.DataFrame:
+    """All event studies stacked: model_kind, outcome, event_time, estimate, ci_low, ci_high, cohorts."""
+    frames = [
+        e.result.event_study.select(
+            pl.lit(e.model_kind).alias("model_kind"), pl.lit(e.outcome).alias("outcome"), pl.all()
+        )
+        for e in results
+        if e.result.event_study.height
+    ]
+    return pl.concat(frames) if frames else pl.DataFrame()
+
+
+def province_features(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Population, urban share (share of a province's communes that are wards, 'Phường') and region."""
+    where, params = scope_predicate(scope, "p", commune_column=None)
+    return query(
+        con,
+        f"""
+        SELECT p.province_code, p.name_vi AS province_name, p.region, p.population::DOUBLE AS population,
+               avg((c.commune_type = 'Phường')::INTEGER) AS urban_share
+        FROM dim_province p LEFT JOIN dim_commune c USING (province_code)
+        WHERE {where}
+        GROUP BY ALL
+        """,
+        params,
+    )
+
+
+def peer_comparison(
+    panel: pl.DataFrame, first: pl.DataFrame, features: pl.DataFrame, province_code: str, model_kind: str, outcome: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The `PEERS` provinces nearest to `province_code` (standardised population, urban share, region and
+    the outcome's level before the province adopted — its first 6 periods when it never did or adopted
+    before the data start) and the outcome over time: the province vs the peers' mean.
+    Returns (peers: province_code, province_name, distance, pre_level, adopted_at;
+             series: period, province, peers_mean)."""
+    rows = panel.filter(pl.col("outcome") == outcome)
+    periods = sorted(rows["period"].unique().to_list())
+    mine = first.filter((pl.col("model_kind") == model_kind) & (pl.col("province_code") == province_code))
+    cut = None
+    if mine.height:
+        cut = mine.select(adoption_period(pl.col("adopted_at"), outcome))[0, 0]
+    pre_periods = [p for p in periods if cut is None or p < cut]
+    if not pre_periods or cut is None:
+        pre_periods = periods[:6]
+    pre = (
+        rows.filter(pl.col("period").is_in(pre_periods))
+        .group_by("province_code")
+        .agg(pl.col("value").mean().alias("pre_level"))
+    )
+    feats = features.join(pre, on="province_code", how="left").with_columns(pl.col("population").log())
+    nearest = did.nearest_peers(
+        feats.select("province_code", "region", "population", "urban_share", "pre_level"), province_code, k=PEERS
+    )
+    adopted = first.filter(pl.col("model_kind") == model_kind).select("province_code", "adopted_at")
+    peers = (
+        nearest.join(features.select("province_code", "province_name"), on="province_code", how="left")
+        .join(pre, on="province_code", how="left")
+        .join(adopted, on="province_code", how="left")
+        .sort("distance")
+    )
+    series = (
+        rows.filter(pl.col("province_code") == province_code)
+        .select("period", pl.col("value").alias("province"))
+        .join(
+            rows.filter(pl.col("province_code").is_in(peers["province_code"].implode()))
+            .group_by("period")
+            .agg(pl.col("value").mean().alias("peers_mean")),
+            on="period",
+            how="full",
+            coalesce=True,
+        )
+        .sort("period")
+    )
+    return peers, series
+
+
+def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
+    """`python -m analytics models`: one row per model kind × outcome (the pooled estimate over every
+    province in scope; `--province` does not narrow it — one province has no comparison group)."""
+    del role, filters  # small-count rules per role arrive with the access-control issue
+    parser = argparse.ArgumentParser(prog="python -m analytics models")
+    parser.parse_args(extra)
+    return table(estimates(con, scope)).select(
+        "model_kind",
+        "outcome",
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "relative_effect",
+        "n_adopters",
+        "n_comparison",
+    )

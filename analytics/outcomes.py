@@ -1,0 +1,173 @@
+"""Kết quả — community welfare and security results from the `outcome` table: Fund for the Poor mobilised
+and spent, solidarity houses, poor and near-poor household rates, security incidents, mediation cases and
+success (mediation_resolved / mediation_cases). Counts and money add up over communes and months; rates
+(unit '%') are averaged over the areas that report them, weighted by population.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import duckdb
+import polars as pl
+
+from analytics.db import query
+from analytics.filters import Filters
+from analytics.scope import Scope, scope_predicate
+
+INDICATORS = (
+    "fund_for_poor_vnd",
+    "fund_for_poor_spent_vnd",
+    "solidarity_houses",
+    "poor_household_rate",
+    "near_poor_household_rate",
+    "security_incidents",
+    "mediation_cases",
+    "mediation_resolved",
+)
+RATES = ("poor_household_rate", "near_poor_household_rate")
+DERIVED = "mediation_success_rate"
+
+
+def _period_bounds(filters: Filters) -> tuple[str, str]:
+    start = f"{filters.date_from:%Y-%m}" if filters.date_from else "0000-00"
+    end = f"{filters.date_to:%Y-%m}" if filters.date_to else "9999-99"
+    return start, end
+
+
+def province_month(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters | None = None) -> pl.DataFrame:
+    """Long frame period, province_code, indicator, value: every indicator per province and month (communes
+    summed; rates averaged), plus the derived mediation success rate. `filters=None`: the whole history."""
+    where, params = scope_predicate(scope, "o")
+    filters = filters or Filters()
+    start, end = _period_bounds(filters)
+    place = "o.province_code = $f_province" if filters.province_code else "TRUE"
+    if filters.province_code:
+        params = {**params, "f_province": filters.province_code}
+    frame = query(
+        con,
+        f"""
+        SELECT o.period, o.province_code, o.indicator,
+               CASE WHEN list_contains($rates::VARCHAR[], o.indicator) THEN avg(o.value) ELSE sum(o.value) END
+                   AS value
+        FROM outcome o
+        WHERE o.period BETWEEN $p0 AND $p1 AND {where} AND {place}
+        GROUP BY o.period, o.province_code, o.indicator
+        """,
+        {**params, "rates": list(RATES), "p0": start, "p1": end},
+    )
+    wide = frame.pivot(on="indicator", index=["period", "province_code"], values="value")
+    if {"mediation_cases", "mediation_resolved"} <= set(wide.columns):
+        derived = wide.select(
+            "period",
+            "province_code",
+            pl.lit(DERIVED).alias("indicator"),
+            pl.when(pl.col("mediation_cases") > 0)
+            .then(pl.col("mediation_resolved") / pl.col("mediation_cases"))
+            .alias("value"),
+        ).filter(pl.col("value").is_not_null())
+        frame = pl.concat([frame, derived.cast(frame.schema)])
+    return frame.sort("period", "province_code", "indicator")
+
+
+def summarise(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
+    """Per indicator over the frame's months and provinces: total (counts, money; null for rates), the
+    population-weighted mean of the latest month (rates), and the months covered."""
+    weighted = frame.join(population, on="province_code", how="left")
+    rows = []
+    for indicator, group in weighted.group_by("indicator", maintain_order=True):
+        name = indicator[0]
+        latest = group.filter(pl.col("period") == group["period"].max())
+        rate = name in RATES or name == DERIVED
+        if name == DERIVED:
+            value = None
+        elif rate:
+            w = latest["population"].fill_null(0).cast(pl.Float64)
+            value = float((latest["value"] * w).sum() / w.sum()) if w.sum() > 0 else None
+        else:
+            value = float(group["value"].sum())
+        rows.append(
+            {
+                "indicator": name,
+                "total": None if rate else value,
+                "latest_rate": value if rate else None,
+                "first_period": group["period"].min(),
+                "last_period": group["period"].max(),
+                "provinces": group["province_code"].n_unique(),
+            }
+        )
+    out = pl.DataFrame(rows, schema={"indicator": pl.String, "total": pl.Float64, "latest_rate": pl.Float64,
+                                     "first_period": pl.String, "last_period": pl.String, "provinces": pl.Int64})  # fmt: skip
+    cases = out.filter(pl.col("indicator") == "mediation_cases")["total"]
+    resolved = out.filter(pl.col("indicator") == "mediation_resolved")["total"]
+    if cases.len() and resolved.len() and cases[0]:
+        out = out.with_columns(
+            pl.when(pl.col("indicator") == DERIVED)
+            .then(pl.lit(resolved[0] / cases[0]))
+            .otherwise(pl.col("latest_rate"))
+            .alias("latest_rate")
+        )
+    return out
+
+
+def populations(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    """Province populations (for per-100,000 comparisons and weighted rates)."""
+    where, params = scope_predicate(scope, "p", commune_column=None)
+    return query(
+        con,
+        f"SELECT province_code, name_vi AS province_name, population FROM dim_province p WHERE {where}",
+        params,
+    )
+
+
+def summary(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> pl.DataFrame:
+    """The headline figures of the period (see `summarise`)."""
+    return summarise(province_month(con, scope, filters), populations(con, scope))
+
+
+def monthly(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> pl.DataFrame:
+    """Per month and indicator over the provinces in view: counts summed, rates population-weighted."""
+    frame = province_month(con, scope, filters).join(populations(con, scope), on="province_code", how="left")
+    rate = pl.col("indicator").is_in(list((*RATES, DERIVED)))
+    return (
+        frame.group_by("period", "indicator")
+        .agg(
+            pl.col("value").sum().alias("sum"),
+            ((pl.col("value") * pl.col("population")).sum() / pl.col("population").sum()).alias("weighted"),
+        )
+        .select("period", "indicator", pl.when(rate).then(pl.col("weighted")).otherwise(pl.col("sum")).alias("value"))
+        .sort("indicator", "period")
+    )
+
+
+def by_province(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, indicator: str) -> pl.DataFrame:
+    """One indicator per province over the period: total (counts) or latest value (rates), and per 100,000
+    people for counts."""
+    frame = province_month(con, scope, filters).filter(pl.col("indicator") == indicator)
+    pops = populations(con, scope)
+    if indicator in (*RATES, DERIVED):
+        latest = frame.filter(pl.col("period") == pl.col("period").max().over("province_code"))
+        out = latest.select("province_code", "value")
+    else:
+        out = frame.group_by("province_code").agg(pl.col("value").sum())
+    return (
+        out.join(pops, on="province_code", how="left")
+        .with_columns(
+            pl.when(pl.lit(indicator not in (*RATES, DERIVED)) & (pl.col("population") > 0))
+            .then(pl.col("value") * 100_000 / pl.col("population"))
+            .alias("per_100k")
+        )
+        .sort("value", descending=True, nulls_last=True)
+    )
+
+
+def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
+    """`python -m analytics outcomes`: the headline figures of the period (`--by-province INDICATOR` for one
+    indicator per province)."""
+    del role  # small-count rules per role arrive with the access-control issue
+    parser = argparse.ArgumentParser(prog="python -m analytics outcomes")
+    parser.add_argument("--by-province", default=None, choices=(*INDICATORS, DERIVED))
+    args = parser.parse_args(extra)
+    if args.by_province:
+        return by_province(con, scope, filters, args.by_province)
+    return summary(con, scope, filters)

@@ -1,0 +1,108 @@
+"""Cached access for the Front's own pages (Mô hình, Tổ chức, Giám sát & phản biện, Kết quả, Lộ trình).
+
+Same rules as ui/data.py: results cached with the warehouse path, the viewer's scope and the filters in the key.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from analytics import membership, milestones, models, monitoring, outcomes
+from analytics.filters import Filters
+from analytics.scope import Scope
+from ui.data import MAX_RESULTS, RESULT_TTL, _connection, _path
+
+_cache = st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+
+
+@_cache
+def _models(path: str, scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    con = _connection(path)
+    results = models.estimates(con, scope)
+    return models.table(results), models.event_studies(results), models.adoptions(con, scope), models.panels(con, scope)
+
+
+@_cache
+def _features(path: str, scope: Scope) -> pl.DataFrame:
+    return models.province_features(_connection(path), scope)
+
+
+@_cache
+def _membership(path: str, scope: Scope, filters: Filters) -> dict[str, pl.DataFrame | str | None]:
+    con = _connection(path)
+    period = membership.snapshot_period(con, scope, filters)
+    if period is None:
+        return {"period": None}
+    return {
+        "period": period,
+        "flags": membership.inverted_cone(con, scope, filters, period),
+        "trend": membership.coverage_trend(con, scope, filters),
+        "cone": membership.cone(con, scope, filters, period),
+        "growth": membership.base_growth(con, scope, filters),
+    }
+
+
+@_cache
+def _monitoring(path: str, scope: Scope, filters: Filters) -> dict[str, object]:
+    con = _connection(path)
+    as_of = monitoring.as_of_date(con, scope)
+    return {
+        "as_of": as_of,
+        "targets": monitoring.targets_table(con, scope, filters),
+        "dialogues": monitoring.dialogues(con, scope, filters),
+        "recommendations": monitoring.recommendations(con, scope, filters, as_of),
+    }
+
+
+@_cache
+def _outcomes(path: str, scope: Scope, filters: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
+    con = _connection(path)
+    return outcomes.summary(con, scope, filters), outcomes.monthly(con, scope, filters)
+
+
+@_cache
+def _outcome_by_province(path: str, scope: Scope, filters: Filters, indicator: str) -> pl.DataFrame:
+    return outcomes.by_province(_connection(path), scope, filters, indicator)
+
+
+@_cache
+def _milestones(path: str, scope: Scope, filters: Filters) -> tuple[pl.DataFrame, date]:
+    con = _connection(path)
+    as_of = monitoring.as_of_date(con, scope)
+    return milestones.milestones(con, scope, filters, as_of), as_of
+
+
+def model_results(scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(replication table, event studies, adoptions, outcome panels): see analytics.models."""
+    return _models(_path(), scope)
+
+
+def province_features(scope: Scope) -> pl.DataFrame:
+    return _features(_path(), scope)
+
+
+def membership_view(scope: Scope, filters: Filters) -> dict:
+    """Snapshot period, inverted-cone verdicts, coverage trend, cone and base growth: see analytics.membership."""
+    return _membership(_path(), scope, filters)
+
+
+def monitoring_view(scope: Scope, filters: Filters) -> dict:
+    """As-of date, activity targets, dialogues and recommendations: see analytics.monitoring."""
+    return _monitoring(_path(), scope, filters)
+
+
+def outcomes_view(scope: Scope, filters: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(summary, monthly): see analytics.outcomes."""
+    return _outcomes(_path(), scope, filters)
+
+
+def outcome_by_province(scope: Scope, filters: Filters, indicator: str) -> pl.DataFrame:
+    return _outcome_by_province(_path(), scope, filters, indicator)
+
+
+def milestones_view(scope: Scope, filters: Filters) -> tuple[pl.DataFrame, date]:
+    """(milestones with status, as-of date): see analytics.milestones."""
+    return _milestones(_path(), scope, filters)
