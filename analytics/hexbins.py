@@ -1,0 +1,81 @@
+"""Opinion density on H3 hexagons (the analysts' alternative map layer).
+
+Each opinion is placed at its own `lat`/`lon` when the export had one (app reports with a location) and at its
+commune's centroid otherwise; opinions with neither (province only) are counted but not drawn. Coordinates are
+rounded before indexing (≈1 km for the country, ≈100 m inside a province), far below the hexagon size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import h3
+import polars as pl
+
+from analytics.db import query
+from analytics.filters import Filters, filter_predicate
+from analytics.scope import Scope, scope_predicate
+
+COUNTRY_RESOLUTION = 5  # ≈250 km² per hexagon
+PROVINCE_RESOLUTION = 7  # ≈5 km² per hexagon
+_DECIMALS = {COUNTRY_RESOLUTION: 2, PROVINCE_RESOLUTION: 3}
+
+
+@dataclass(frozen=True)
+class Density:
+    """Hexagon counts (columns hex, count) and where the positions came from."""
+
+    cells: pl.DataFrame
+    resolution: int
+    own_location: int
+    commune_centroid: int
+    not_placed: int
+
+    @property
+    def own_share(self) -> float | None:
+        """Share (0–1) of the drawn opinions placed at their own coordinates."""
+        drawn = self.own_location + self.commune_centroid
+        return self.own_location / drawn if drawn else None
+
+
+def resolution_for(scope: Scope, filters: Filters) -> int:
+    """Finer hexagons inside a province than for the whole country."""
+    return PROVINCE_RESOLUTION if (scope.province_code or filters.province_code) else COUNTRY_RESOLUTION
+
+
+def to_cells(points: pl.DataFrame, resolution: int) -> pl.DataFrame:
+    """Pure: (lat, lon, n) points -> (hex, count) at `resolution`, busiest first."""
+    cells = [h3.latlng_to_cell(lat, lon, resolution) for lat, lon in points.select("lat", "lon").iter_rows()]
+    return (
+        points.select(pl.Series("hex", cells, dtype=pl.String), pl.col("n"))
+        .group_by("hex")
+        .agg(pl.col("n").sum().alias("count"))
+        .sort(["count", "hex"], descending=[True, False])
+    )
+
+
+def density(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, resolution: int | None = None) -> Density:
+    """Opinions per H3 hexagon under the filters, with the counts by origin of the position."""
+    resolution = resolution or resolution_for(scope, filters)
+    scope_sql, scope_params = scope_predicate(scope, "f")
+    filter_sql, filter_params = filter_predicate(filters, "f")
+    points = query(
+        con,
+        f"""
+        SELECT round(coalesce(f.lat, c.lat), $decimals) AS lat, round(coalesce(f.lon, c.lon), $decimals) AS lon,
+               f.lat IS NOT NULL AND f.lon IS NOT NULL AS own, count(*) AS n
+        FROM feedback f LEFT JOIN dim_commune c ON c.commune_code = f.commune_code
+        WHERE {scope_sql} AND {filter_sql}
+        GROUP BY ALL
+        """,
+        {**scope_params, **filter_params, "decimals": _DECIMALS.get(resolution, 3)},
+    )
+    placed = points.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
+    return Density(
+        cells=to_cells(placed, resolution),
+        resolution=resolution,
+        own_location=int(placed.filter("own")["n"].sum()),
+        commune_centroid=int(placed.filter(~pl.col("own"))["n"].sum()),
+        not_placed=int(points["n"].sum() - placed["n"].sum()),
+    )

@@ -1,0 +1,245 @@
+"""Hot spots of opinions per 100,000 people: Getis-Ord Gi* on empirically-Bayes-smoothed rates, FDR-corrected.
+
+Method (stated on the "Bản đồ số" page and in `python -m analytics hotspots`):
+1. Counts and populations per area come from `overview.rate_by_area` (the same denominators as the Overview,
+   commune populations from table `population` or estimated there and flagged `population_estimated`).
+2. Rates are stabilised by global empirical Bayes smoothing (Marshall 1991, method of moments): each area's
+   rate is shrunk towards the overall rate, more strongly the smaller its population.
+3. Spatial weights: Queen contiguity of the boundary polygons (table `boundary`; polygons within
+   `CONTIGUITY_TOLERANCE` count as touching), binary, with each area its own neighbour (Gi*). An area with no contiguous neighbour (an island) is linked, both ways, to its
+   `ISLAND_NEIGHBOURS` nearest areas by centroid distance.
+4. Gi* z-scores are computed by PySAL `esda.G_Local(star=True, transform="B")`; p-values are analytic
+   (normal approximation, two-sided), not from permutations, so that the Benjamini–Hochberg correction across
+   all areas tested is not limited by the number of permutations.
+5. Classes from the BH q-value and the sign of z: hot/cold at 99% (q ≤ 0.01), 95% (q ≤ 0.05), 90% (q ≤ 0.10),
+   otherwise not significant; `suppressed` where the viewer's role hides the area's small count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from dataclasses import replace
+
+import duckdb
+import numpy as np
+import polars as pl
+import shapely
+from scipy import stats
+
+from analytics import overview, suppress
+from analytics.filters import Filters
+from analytics.scope import Scope
+
+ISLAND_NEIGHBOURS = 3
+CONTIGUITY_TOLERANCE = 1e-4  # degrees (~10 m): slivers between official polygons do not break contiguity
+CONFIDENCE_LEVELS = ((0.01, "99"), (0.05, "95"), (0.10, "90"))
+CLASSES = ("hot_99", "hot_95", "hot_90", "not_significant", "cold_90", "cold_95", "cold_99", "suppressed")
+CONTRACT_COLUMNS = [
+    "code", "name", "count", "population", "rate_per_100k", "smoothed_rate", "gi_z", "p_value", "q_value", "hotspot",
+]  # fmt: skip
+
+
+# Pure statistics ---------------------------------------------------------------------------------------
+
+
+def empirical_bayes(counts: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """Global empirical Bayes rates (per person): w·r_i + (1−w)·m with w = s²/(s² + m/P_i), where m is the
+    overall rate and s² the between-area variance by moments; s² < 0 (no excess variation) gives s² = 0."""
+    counts = np.asarray(counts, dtype=float)
+    population = np.asarray(population, dtype=float)
+    if counts.size == 0:
+        return counts
+    mean = counts.sum() / population.sum()
+    rate = counts / population
+    variance = (population * (rate - mean) ** 2).sum() / population.sum() - mean / population.mean()
+    variance = max(variance, 0.0)
+    if variance == 0.0:
+        return np.full_like(rate, mean)
+    weight = variance / (variance + mean / population)
+    return weight * rate + (1.0 - weight) * mean
+
+
+def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values); NaN stays NaN and is not counted as a test."""
+    p = np.asarray(p_values, dtype=float)
+    q = np.full_like(p, np.nan)
+    tested = ~np.isnan(p)
+    if tested.any():
+        q[tested] = stats.false_discovery_control(p[tested], method="bh")
+    return q
+
+
+def classify(z: np.ndarray, q: np.ndarray) -> list[str]:
+    """hot_99 / hot_95 / hot_90 / cold_… / not_significant from q-values and the sign of z."""
+    out = []
+    for zi, qi in zip(np.asarray(z, dtype=float), np.asarray(q, dtype=float), strict=True):
+        label = "not_significant"
+        if not (np.isnan(zi) or np.isnan(qi)) and zi != 0:
+            for level, name in CONFIDENCE_LEVELS:
+                if qi <= level:
+                    label = f"{'hot' if zi > 0 else 'cold'}_{name}"
+                    break
+        out.append(label)
+    return out
+
+
+def spatial_weights(codes: list[str], geometries: list[str], k_islands: int = ISLAND_NEIGHBOURS):
+    """Binary libpysal weights over `codes` from GeoJSON polygons: Queen contiguity, islands linked both ways
+    to their `k_islands` nearest areas (centroid distance, longitude scaled by cos(latitude)).
+    Returns (W, list of island codes)."""
+    from libpysal.weights import W
+
+    shapes = shapely.from_geojson(geometries)
+    shapes = shapely.make_valid(shapes)
+    tree = shapely.STRtree(shapes)
+    left, right = tree.query(shapes, predicate="dwithin", distance=CONTIGUITY_TOLERANCE)
+    neighbours: dict[str, set[str]] = {code: set() for code in codes}
+    for i, j in zip(left, right, strict=True):
+        if i != j:
+            neighbours[codes[i]].add(codes[j])
+    islands = [code for code in codes if not neighbours[code]]
+    if islands and len(codes) > 1:
+        centroids = shapely.centroid(shapes)
+        x, y = shapely.get_x(centroids), shapely.get_y(centroids)
+        x = x * np.cos(np.radians(np.nanmean(y)))
+        index = {code: i for i, code in enumerate(codes)}
+        for code in islands:
+            i = index[code]
+            distance = np.hypot(x - x[i], y - y[i])
+            distance[i] = np.inf
+            for j in np.argsort(distance)[: min(k_islands, len(codes) - 1)]:
+                neighbours[code].add(codes[j])
+                neighbours[codes[j]].add(code)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # libpysal warns about islands/components; handled above
+        weights = W({c: sorted(n) for c, n in neighbours.items()}, id_order=codes, silence_warnings=True)
+    return weights, islands
+
+
+def getis_ord(values: np.ndarray, weights) -> tuple[np.ndarray, np.ndarray]:
+    """Gi* z-scores (esda, binary weights with self-neighbour) and two-sided analytic p-values.
+    A constant variable has no hot spots: z = 0, p = 1."""
+    from esda.getisord import G_Local
+
+    y = np.asarray(values, dtype=float)
+    if y.size < 3 or np.allclose(y, y[0]):
+        return np.zeros_like(y), np.ones_like(y)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        g = G_Local(y, weights, transform="B", star=True, permutations=0)
+    z = np.nan_to_num(np.asarray(g.Zs, dtype=float), nan=0.0)
+    return z, 2.0 * stats.norm.sf(np.abs(z))
+
+
+def hotspot_table(areas: pl.DataFrame, boundaries: pl.DataFrame) -> pl.DataFrame:
+    """Areas (code, opinions, population, …) + polygons (code, geometry) -> the areas with smoothed_rate
+    (per 100,000), gi_z, p_value, q_value, hotspot and `island` (linked by nearest neighbours).
+    Areas without a population or a polygon are not tested (hotspot = not_significant, statistics null)."""
+    shapes = boundaries.select("code", "geometry").unique("code", keep="first")
+    testable = areas.join(shapes, on="code", how="inner").filter(
+        (pl.col("population") > 0) & pl.col("population").is_not_null()
+    )
+    testable = testable.sort("code")
+    result = pl.DataFrame(
+        schema={"code": pl.String, "smoothed_rate": pl.Float64, "gi_z": pl.Float64, "p_value": pl.Float64,
+                "q_value": pl.Float64, "hotspot": pl.String, "island": pl.Boolean}
+    )  # fmt: skip
+    if testable.height:
+        codes = testable["code"].to_list()
+        counts = testable["opinions"].to_numpy().astype(float)
+        population = testable["population"].to_numpy().astype(float)
+        smoothed = empirical_bayes(counts, population) * overview.PER_PEOPLE
+        if testable.height >= 3:
+            weights, islands = spatial_weights(codes, testable["geometry"].to_list())
+            z, p = getis_ord(smoothed, weights)
+        else:
+            islands, z, p = [], np.full(len(codes), np.nan), np.full(len(codes), np.nan)
+        q = benjamini_hochberg(p)
+        result = pl.DataFrame(
+            {
+                "code": codes,
+                "smoothed_rate": smoothed,
+                "gi_z": z,
+                "p_value": p,
+                "q_value": q,
+                "hotspot": classify(z, q),
+                "island": [c in set(islands) for c in codes],
+            }
+        ).with_columns(pl.col("gi_z", "p_value", "q_value").fill_nan(None))
+    return areas.join(result, on="code", how="left").with_columns(
+        pl.col("hotspot").fill_null("not_significant"), pl.col("island").fill_null(False)
+    )
+
+
+def apply_role(table: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """The small-count rule of `role`: areas with a hidden count lose their count, rates and statistics and
+    get hotspot = "suppressed"."""
+    hidden = suppress.suppress(
+        table,
+        role,
+        medium,
+        count="count",
+        dependent=["rate_per_100k", "smoothed_rate", "gi_z", "p_value", "q_value"],
+    )
+    return hidden.with_columns(
+        pl.when(pl.col("suppressed")).then(pl.lit("suppressed")).otherwise(pl.col("hotspot")).alias("hotspot")
+    )
+
+
+# Warehouse questions -----------------------------------------------------------------------------------
+
+
+def area_counts(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, level: str, province_code: str | None = None
+) -> pl.DataFrame:
+    """Opinions and population per area (overview.rate_by_area): provinces of the country, the communes of
+    `province_code`, or (level commune, no province) every commune of the provinces in scope."""
+    if level not in ("province", "commune"):
+        raise ValueError(f"unknown level {level!r}")
+    if level == "province" and scope.province_code is None:
+        return overview.rate_by_area(con, scope, replace(filters, province_code=None, commune_code=None))
+    if province_code is not None:
+        return overview.rate_by_area(con, scope, replace(filters, province_code=province_code, commune_code=None))
+    parts = [
+        overview.rate_by_area(con, scope, replace(filters, province_code=code, commune_code=None))
+        for code in overview.provinces(con, scope)["province_code"].to_list()
+    ]
+    return pl.concat(parts) if parts else overview.rate_by_area(con, scope, filters)
+
+
+def hotspots(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, level: str, province_code: str | None = None
+) -> pl.DataFrame:
+    """One row per area: code, name, level, count, population, population_estimated, rate_per_100k,
+    smoothed_rate, gi_z, p_value, q_value, hotspot, island — before any role's small-count rule."""
+    areas = area_counts(con, scope, filters, level, province_code)
+    area_level = areas["level"][0] if areas.height else level
+    province = scope.province_code or (province_code if area_level == "commune" else None)
+    if area_level == "commune" and province is None:
+        boundaries = _all_commune_boundaries(con, scope)
+    else:
+        boundaries = overview.boundaries(con, scope, area_level, province)
+    table = hotspot_table(areas, boundaries).rename({"opinions": "count"})
+    return table.select(
+        "code", "name", "level", "count", "population", "population_estimated", "population_source", "rate_per_100k",
+        "smoothed_rate", "gi_z", "p_value", "q_value", "hotspot", "island",
+    ).sort("code")  # fmt: skip
+
+
+def _all_commune_boundaries(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
+    parts = [
+        overview.boundaries(con, scope, "commune", code)
+        for code in overview.provinces(con, scope)["province_code"].to_list()
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema={"code": pl.String, "geometry": pl.String})
+
+
+def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
+    """`python -m analytics hotspots --level province|commune`: the contract columns, the role's export rule."""
+    parser = argparse.ArgumentParser(prog="python -m analytics hotspots")
+    parser.add_argument("--level", choices=("province", "commune"), default="province")
+    args = parser.parse_args(extra)
+    period = overview._resolve_period(con, scope, filters)
+    table = apply_role(hotspots(con, scope, period, args.level, period.province_code), role, "export")
+    return table.select(*CONTRACT_COLUMNS, "population_estimated", "suppressed")
