@@ -27,6 +27,7 @@ demo: install ## Generate demo raw exports (DEMO_SIZE=small|medium|full) and loa
 		$(PY) -m etl demo --size $(DEMO_SIZE) --out "$(FRONT_DATA_DIR)/raw" && \
 		$(PY) -m etl load "$(FRONT_DATA_DIR)/raw"; \
 		code=$$?; if [ $$code -gt 1 ]; then exit $$code; fi; \
+		$(PY) -m etl train-classifier; \
 	else echo "Kho dữ liệu đã có (warehouse exists): $$($(PY) -c 'import config; print(config.current_warehouse())')"; fi
 
 run: demo ## Set up, load demo data if no warehouse exists, start the inbox watcher and the app

@@ -212,3 +212,25 @@ def classify(texts: pl.Series, model: FieldModel | None) -> pl.DataFrame:
         .join(decided, on="content", how="left", maintain_order="left")
         .drop("content")
     )
+
+
+def evaluate(labelled: pl.DataFrame, model: FieldModel | None) -> pl.DataFrame:
+    """Per-field precision, recall, F1 and support of `classify` on a labelled frame (columns text, field),
+    plus a 'macro' row (unweighted mean over fields). An opinion left unclassified counts as wrong."""
+    predicted = classify(labelled["text"], model)["field"].fill_null("(none)").to_list()
+    truth = labelled["field"].to_list()
+    rows = []
+    for code in sorted(set(truth)):
+        tp = sum(p == code and t == code for p, t in zip(predicted, truth, strict=True))
+        fp = sum(p == code and t != code for p, t in zip(predicted, truth, strict=True))
+        fn = sum(p != code and t == code for p, t in zip(predicted, truth, strict=True))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        rows.append((code, precision, recall, f1, tp + fn))
+    frame = pl.DataFrame(rows, schema=["field", "precision", "recall", "f1", "support"], orient="row")
+    macro = frame.select(
+        pl.lit("macro").alias("field"), pl.col("precision").mean(), pl.col("recall").mean(), pl.col("f1").mean(),
+        pl.col("support").sum(),
+    )  # fmt: skip
+    return pl.concat([frame, macro])

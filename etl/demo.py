@@ -791,9 +791,7 @@ TEXTING = {"không": "ko", "được": "đc", "người dân": "ng dân", "nhưn
 
 def _texting(content: pl.Expr) -> pl.Expr:
     """How many people type on a phone: lower case, common abbreviations, no final full stop."""
-    return (
-        content.str.replace_many(list(TEXTING), list(TEXTING.values())).str.to_lowercase().str.strip_chars_end(".")
-    )
+    return content.str.replace_many(list(TEXTING), list(TEXTING.values())).str.to_lowercase().str.strip_chars_end(".")
 
 
 def _assemble(f: pl.DataFrame, month: dt.date) -> pl.DataFrame:

@@ -1,0 +1,132 @@
+"""Cached access for the Voices, Handling and Listening Month pages (same rules as ui/data.py: warehouse
+path, scope and filters in every key; one cursor per query)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from analytics import campaign, handling, voices
+from analytics.filters import Filters
+from analytics.scope import Scope
+from ui.data import MAX_RESULTS, RESULT_TTL, _connection, _path
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _search(path: str, scope: Scope, filters: Filters, text: str, page: int) -> pl.DataFrame:
+    return voices.search(_connection(path), scope, filters, text, page)
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _count(path: str, scope: Scope, filters: Filters, text: str) -> int:
+    return voices.count(_connection(path), scope, filters, text)
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=16, show_spinner=False)
+def _export_csv(path: str, scope: Scope, filters: Filters, text: str) -> bytes:
+    frame = voices.export(_connection(path), scope, filters, text)
+    return "\ufeff".encode() + frame.write_csv().encode("utf-8")
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _detail(path: str, scope: Scope, source_system: str, source_id: str) -> dict | None:
+    return voices.detail(_connection(path), scope, source_system, source_id)
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _rising_fields(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
+    return voices.rising_fields(_connection(path), scope, filters)
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _rising_phrases(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
+    return voices.rising_phrases(_connection(path), scope, filters)
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _handling_summary(path: str, scope: Scope, filters: Filters) -> handling.Summary:
+    return handling.summary(_connection(path), scope, filters)
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _league(path: str, scope: Scope, filters: Filters, by: str) -> pl.DataFrame:
+    return handling.league(_connection(path), scope, filters, by)
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _overdue(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
+    return handling.overdue_cases(_connection(path), scope, filters)
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _campaigns(path: str, scope: Scope) -> pl.DataFrame:
+    return campaign.campaigns(_connection(path), scope)
+
+
+@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _campaign_view(path: str, scope: Scope, filters: Filters) -> dict[str, pl.DataFrame]:
+    con = _connection(path)
+    return {
+        "daily": campaign.daily(con, scope, filters),
+        "levels": campaign.by_level(con, scope, filters),
+        "provinces": campaign.by_province(con, scope, filters),
+        "silent": campaign.silent_communes(con, scope, filters),
+    }
+
+
+def search(scope: Scope, filters: Filters, text: str, page: int) -> pl.DataFrame:
+    """See analytics.voices.search."""
+    return _search(_path(), scope, filters, text, page)
+
+
+def count(scope: Scope, filters: Filters, text: str) -> int:
+    """See analytics.voices.count."""
+    return _count(_path(), scope, filters, text)
+
+
+def export_csv(scope: Scope, filters: Filters, text: str) -> bytes:
+    """The filtered opinions as CSV bytes (UTF-8 with BOM, for Excel); the export is written to the audit log."""
+    from ui import auth
+
+    auth.audit_export("voices.csv", filters)
+    return _export_csv(_path(), scope, filters, text)
+
+
+def detail(scope: Scope, source_system: str, source_id: str) -> dict | None:
+    """See analytics.voices.detail."""
+    return _detail(_path(), scope, source_system, source_id)
+
+
+def rising_fields(scope: Scope, filters: Filters) -> pl.DataFrame:
+    return _rising_fields(_path(), scope, filters)
+
+
+def rising_phrases(scope: Scope, filters: Filters) -> pl.DataFrame:
+    return _rising_phrases(_path(), scope, filters)
+
+
+def handling_summary(scope: Scope, filters: Filters) -> handling.Summary:
+    return _handling_summary(_path(), scope, filters)
+
+
+def league(scope: Scope, filters: Filters, by: str) -> pl.DataFrame:
+    return _league(_path(), scope, filters, by)
+
+
+def overdue(scope: Scope, filters: Filters) -> pl.DataFrame:
+    """See analytics.handling; citizens' words only for roles that read them (ui.auth), else empty."""
+    from ui import auth
+
+    found = _overdue(_path(), scope, filters)
+    if "content" in found.columns and not auth.viewer().reads_text:
+        found = found.with_columns(pl.lit(None, pl.String).alias("content"))
+    return found
+
+
+def campaigns(scope: Scope) -> pl.DataFrame:
+    return _campaigns(_path(), scope)
+
+
+def campaign_view(scope: Scope, filters: Filters) -> dict[str, pl.DataFrame]:
+    """Daily vs baseline, by level, by province and silent communes for the window in `filters`."""
+    return _campaign_view(_path(), scope, filters)
