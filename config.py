@@ -82,3 +82,14 @@ def current_warehouse() -> Path | None:
         return None
     path = warehouse_dir() / name
     return path if name and path.exists() else None
+
+
+def roles_file() -> Path | None:
+    """The role file (`identity, role, scope` CSV) named by `$FRONT_ROLES_FILE`; None when unset."""
+    env = os.environ.get("FRONT_ROLES_FILE")
+    return Path(env).expanduser().resolve() if env else None
+
+
+def audit_file() -> Path:
+    """The append-only audit log (hash chain): `$FRONT_DATA_DIR/audit/audit.jsonl`."""
+    return data_dir() / "audit" / "audit.jsonl"

@@ -1,4 +1,5 @@
 """`python -m analytics <report> [--province CODE] [--from DATE] [--to DATE] [--field F] [--role R] [--format csv|json]`.
+`python -m analytics brief --province CODE|all [--from DATE --to DATE] --out FILE.pptx|FILE.pdf` (a file).
 
 The same numbers the pages show, for scripts and schedules (DESIGN §4.1). Exit codes: 0 ok, 2 usage error,
 4 no warehouse yet.
@@ -35,9 +36,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["brief"]:  # writes a file (PPTX/PDF) under the presenter's rules: ui/brief_render.py
+        from ui.brief_render import main as brief_main
+
+        return brief_main(argv[1:])
     try:
         args, extra = _parser().parse_known_args(argv)
-        filters = Filters(args.date_from, args.date_to, args.province, args.commune, tuple(args.field), tuple(args.channel))
+        filters = Filters(
+            args.date_from, args.date_to, args.province, args.commune, tuple(args.field), tuple(args.channel)
+        )
     except SystemExit as exc:
         return 0 if not exc.code else 2
     except ValueError as exc:
@@ -57,11 +65,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         con.close()
+    _audit_export(args, frame.height)
     if args.format == "json":
         sys.stdout.write(frame.write_json() + "\n")
     else:
         sys.stdout.write(frame.write_csv())
     return 0
+
+
+def _audit_export(args: argparse.Namespace, rows: int) -> None:
+    """Every report is an export: it goes into the audit log (who ran it, which role's rules, which filters)."""
+    import getpass
+
+    from etl import audit
+
+    filters = {"province": args.province, "commune": args.commune, "from": str(args.date_from or ""),
+               "to": str(args.date_to or ""), "fields": args.field, "channels": args.channel}  # fmt: skip
+    try:
+        audit.append("export", identity=getpass.getuser(), role=args.role, export=f"analytics {args.report}",
+                     filters=filters, rows=rows, mode="cli")  # fmt: skip
+    except OSError as exc:
+        print(f"Cảnh báo: không ghi được nhật ký truy cập ({exc})", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -377,7 +377,10 @@ def boundaries(
 
 
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
-    """`python -m analytics overview`: the Overview's rate-per-100,000 table for the filters."""
-    del role, extra  # small-count rules per role arrive with the access-control issue
+    """`python -m analytics overview`: the Overview's rate-per-100,000 table for the filters, under the role's
+    export rule (hidden counts empty with `suppressed` true, complementary suppression: the areas add up)."""
+    from analytics import protected  # (protected builds on this module)
+
+    del extra
     period = _resolve_period(con, scope, filters)
-    return rate_by_area(con, scope, period)
+    return protected.rate_by_area(rate_by_area(con, scope, period), role, "export")

@@ -11,4 +11,14 @@ from __future__ import annotations
 
 REPORTS: dict[str, str] = {
     "overview": "analytics.overview:report",
+    "handling": "analytics.handling:report",
+    "campaign": "analytics.campaign:report",
+    "hotspots": "analytics.hotspots:report",
+    "emerging": "analytics.emerging:report",
+    "trust": "analytics.trust:report",
+    "models": "analytics.models:report",
+    "membership": "analytics.membership:report",
+    "monitoring": "analytics.monitoring:report",
+    "outcomes": "analytics.outcomes:report",
+    "milestones": "analytics.milestones:report",
 }

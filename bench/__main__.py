@@ -255,7 +255,7 @@ def write_report(loader: dict, overview_times: dict, path: Path) -> str:
 
 # Feature sections: modules in bench/ with `run(root: Path) -> str` returning a markdown section
 # ("## Title" + table). They may reuse `build_overview_warehouse(root, rows)` for a large warehouse.
-SECTIONS: list[str] = []
+SECTIONS: list[str] = ["digital_map", "voices", "brief"]
 
 
 def main() -> int:

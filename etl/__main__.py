@@ -1,4 +1,5 @@
-"""`python -m etl <command>`: demo, load, status, watch, rebuild, rollback, boundaries (DESIGN §4.1), train-classifier."""
+"""`python -m etl <command>`: demo, load, status, watch, rebuild, rollback, boundaries (DESIGN §4.1), train-classifier,
+audit verify, forget --phone|--id."""
 
 from __future__ import annotations
 
@@ -34,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     boundaries = sub.add_parser("boundaries", help="nạp ranh giới chính thức (GeoJSON/shapefile/GeoPackage)")
     boundaries.add_argument("file", type=Path)
     sub.add_parser("train-classifier", help="học mô hình phân loại lĩnh vực, phân loại lại (train the field model)")
+    audit = sub.add_parser("audit", help="nhật ký truy cập: kiểm tra chuỗi băm (audit log: verify the hash chain)")
+    audit.add_argument("action", choices=["verify"])
+    forget = sub.add_parser("forget", help="xóa dữ liệu của một người (erase a person: warehouse, archive)")
+    who = forget.add_mutually_exclusive_group(required=True)
+    who.add_argument("--phone", help="số điện thoại của người yêu cầu xóa")
+    who.add_argument("--id", dest="id_number", help="số CCCD/định danh của người yêu cầu xóa")
     return parser
 
 
@@ -69,7 +76,10 @@ def _run(args: argparse.Namespace) -> int:
             print(f"Lỗi: không có loại '{args.kind}'", file=sys.stderr)
             return EXIT_USAGE
         if config.pii_key_is_local():
-            print("Lưu ý: FRONT_PII_KEY chưa đặt — dùng khóa cục bộ của chế độ demo ($FRONT_DATA_DIR/.pii_key).", file=sys.stderr)
+            print(
+                "Lưu ý: FRONT_PII_KEY chưa đặt — dùng khóa cục bộ của chế độ demo ($FRONT_DATA_DIR/.pii_key).",
+                file=sys.stderr,
+            )
         result = load.load_paths(args.paths, kind=args.kind, progress=sys.stderr.isatty() or not args.json)
         _print_load(result, args.json)
         return EXIT_REFUSED if any(f["status"] == "refused" for f in result["files"]) else EXIT_OK
@@ -105,6 +115,21 @@ def _run(args: argparse.Namespace) -> int:
         from etl.train import train_classifier
 
         print(json.dumps(train_classifier(progress=True), ensure_ascii=False))
+        return EXIT_OK
+    if args.command == "audit":
+        from etl.audit import verify
+
+        verdict = verify()
+        where = f" (dòng {verdict.line})" if verdict.line else ""
+        print(
+            f"{verdict.entries} mục hợp lệ; "
+            + ("chuỗi nguyên vẹn (chain intact)" if verdict.ok else f"LỖI{where}: {verdict.problem}")
+        )
+        return EXIT_OK if verdict.ok else EXIT_REFUSED
+    if args.command == "forget":
+        from etl.forget import forget
+
+        print(json.dumps(forget(phone=args.phone, id_number=args.id_number).__dict__, ensure_ascii=False))
         return EXIT_OK
     return EXIT_USAGE
 

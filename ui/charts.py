@@ -38,6 +38,13 @@ def field_label(row: dict, lang: str) -> str:
     return row["name_en" if lang == "en" else "name_vi"] or row["field_code"]
 
 
+def _share_count(row: dict, lang: str) -> str:
+    """'12,3% · 1.234', or the small-count mark when the role hides the count ("ẩn")."""
+    if row["opinions"] is None:
+        return text("auth.hidden", lang)
+    return f"{fmt_pct(row['share'], lang)} · {fmt_int(row['opinions'], lang)}"
+
+
 def top_fields_bar(frame: pl.DataFrame, *, total: int, date_from: date, date_to: date, lang: str) -> go.Figure:
     """Horizontal bars of the top fields: count on the axis, share of all opinions as the label."""
     rows = list(frame.iter_rows(named=True))[::-1]  # largest on top
@@ -47,7 +54,7 @@ def top_fields_bar(frame: pl.DataFrame, *, total: int, date_from: date, date_to:
             y=[field_label(r, lang) for r in rows],
             orientation="h",
             marker_color=ACCENT,
-            text=[f"{fmt_pct(r['share'], lang)} · {fmt_int(r['opinions'], lang)}" for r in rows],
+            text=[_share_count(r, lang) for r in rows],
             textposition="auto",
             hovertemplate="%{y}: %{x}<extra></extra>",
         )

@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 import config
-from analytics import db, overview
+from analytics import db, overview, protected
 from analytics.filters import Filters
 from analytics.scope import Scope
 
@@ -47,8 +47,16 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 def viewer_scope() -> Scope:
-    """What the signed-in person may see. No login gate yet: the whole country."""
-    return Scope.all()
+    """What the signed-in person may see (ui.auth: the role file's scope, or the demo switcher's)."""
+    from ui import auth
+
+    return auth.viewer().scope
+
+
+def _role() -> str:
+    from ui import auth
+
+    return auth.viewer_role()
 
 
 def _path() -> str:
@@ -114,23 +122,23 @@ def data_info(scope: Scope) -> overview.DataInfo:
 
 
 def kpis(scope: Scope, filters: Filters) -> overview.Kpis:
-    """See analytics.overview.kpis."""
-    return _kpis(_path(), scope, filters)
+    """See analytics.overview.kpis; counts under the viewer's small-count rule (analytics.protected)."""
+    return protected.kpis(_kpis(_path(), scope, filters), _role(), "screen")
 
 
 def top_fields(scope: Scope, filters: Filters, limit: int = 10) -> pl.DataFrame:
-    """See analytics.overview.top_fields."""
-    return _top_fields(_path(), scope, filters, limit)
+    """See analytics.overview.top_fields; under the viewer's small-count rule."""
+    return protected.top_fields(_top_fields(_path(), scope, filters, limit), _role(), "screen")
 
 
 def rate_by_area(scope: Scope, filters: Filters) -> pl.DataFrame:
-    """See analytics.overview.rate_by_area."""
-    return _rate_by_area(_path(), scope, filters)
+    """See analytics.overview.rate_by_area; under the viewer's small-count rule."""
+    return protected.rate_by_area(_rate_by_area(_path(), scope, filters), _role(), "screen")
 
 
 def monthly_trend(scope: Scope, filters: Filters) -> pl.DataFrame:
-    """See analytics.overview.monthly_trend."""
-    return _monthly_trend(_path(), scope, filters)
+    """See analytics.overview.monthly_trend; under the viewer's small-count rule."""
+    return protected.monthly_trend(_monthly_trend(_path(), scope, filters), _role(), "screen")
 
 
 def boundaries(scope: Scope, level: str, province_code: str | None = None) -> pl.DataFrame:

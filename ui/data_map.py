@@ -101,8 +101,11 @@ def field_changes(scope: Scope, filters: Filters) -> pl.DataFrame:
 
 
 def examples(scope: Scope, filters: Filters) -> pl.DataFrame:
-    """See analytics.concerns.example_opinions."""
-    return _examples(data._path(), scope, filters)
+    """See analytics.concerns.example_opinions; nothing for roles that do not read citizens' words (ui.auth)."""
+    from ui import auth
+
+    found = _examples(data._path(), scope, filters)
+    return found if auth.viewer().reads_text else found.clear()
 
 
 def drill_down(level: str) -> None:

@@ -41,3 +41,79 @@ def test_suppress_nulls_the_count_and_what_is_built_on_it():
 def test_unknown_medium_is_refused():
     with pytest.raises(ValueError):
         suppress.threshold("leader", "poster")  # type: ignore[arg-type]
+
+
+def test_complementary_suppression_hides_the_next_smallest_cell_where_a_total_is_shown():
+    # one hidden cell (3) in a table with a total: 60 - (20 + 12 + 25) would give it away
+    table = pl.DataFrame({"field": ["a", "b", "c", "d"], "count": [20, 3, 12, 25], "share": [0.33, 0.05, 0.2, 0.42]})
+    out = suppress.protect(table, "presenter", "screen", dependent=["share"], groups=())
+    assert out["suppressed"].to_list() == [False, True, True, False]
+    assert out["complementary"].to_list() == [False, False, True, False]
+    assert out["count"].to_list() == [20, None, None, 25]
+    assert out["share"].to_list() == [0.33, None, None, 0.42]
+    # the hidden cells can no longer be told apart from the total
+    shown_total = int(table["count"].sum())
+    assert shown_total - out["count"].drop_nulls().sum() == 3 + 12
+
+
+def test_complementary_suppression_works_per_group_and_not_when_two_are_already_hidden():
+    table = pl.DataFrame(
+        {
+            "province": ["01", "01", "01", "79", "79", "79", "48"],
+            "count": [4, 7, 50, 30, 11, 40, 2],
+        }
+    )
+    out = suppress.protect(table, "public", "export", groups=["province"])
+    by_row = list(zip(out["province"], out["suppressed"], out["complementary"], strict=True))
+    # 01: 4 and 7 are both small: two hidden already, nothing more
+    assert by_row[:3] == [("01", True, False), ("01", True, False), ("01", False, False)]
+    # 79: nothing small: nothing hidden
+    assert [s for _, s, _ in by_row[3:6]] == [False, False, False]
+    # 48: a single small cell and nothing else to hide: the total itself must be hidden (value())
+    assert by_row[6] == ("48", True, False)
+    assert suppress.value(2, "public", "export") is None
+
+
+def test_complementary_ties_pick_the_first_and_leader_screen_uses_five():
+    table = pl.DataFrame({"count": [9, 9, 2, 30]})
+    out = suppress.protect(table, "leader", "screen", groups=())
+    assert out["suppressed"].to_list() == [True, False, True, False]
+    assert out["complementary"].to_list() == [True, False, False, False]
+    exact = suppress.protect(table, "analyst", "export", groups=())
+    assert not exact["suppressed"].any() and exact["count"].to_list() == [9, 9, 2, 30]
+
+
+def test_leader_exports_are_stricter_than_the_screen():
+    table = pl.DataFrame({"count": [7, 100, 200]})
+    assert suppress.protect(table, "leader", "screen")["count"].to_list() == [7, 100, 200]
+    assert suppress.protect(table, "leader", "export")["count"].to_list() == [None, 100, 200]
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "role", "expected"),
+    [
+        (30, 40, "presenter", 0.75),
+        (3, 40, "presenter", None),  # a rate built on a hidden count is hidden
+        (30, 8, "presenter", None),
+        (3, 40, "analyst", 0.075),
+        (3, 40, "leader", None),
+        (6, 40, "leader", 0.15),
+        (0, 0, "analyst", None),
+    ],
+)
+def test_rates_on_hidden_counts_are_hidden(numerator, denominator, role, expected):
+    assert suppress.share(numerator, denominator, role, "screen") == expected
+
+
+def test_protected_overview_numbers():
+    from datetime import date
+
+    from analytics import protected
+    from analytics.overview import Kpis
+
+    k = Kpis(date(2026, 1, 1), date(2026, 1, 31), 120, date(2025, 12, 1), date(2025, 12, 31), 4, 50, 3)
+    shown = protected.kpis(k, "leader", "screen")
+    assert (shown.opinions, shown.previous_opinions, shown.due, shown.on_time) == (120, None, 50, None)
+    assert shown.change_pct is None and shown.on_time_share is None
+    exact = protected.kpis(k, "analyst", "screen")
+    assert exact.change_pct == k.change_pct and exact.on_time_share == k.on_time_share
