@@ -14,7 +14,7 @@ st.set_page_config(page_title="Mặt Trận Số Analytics", page_icon=":materia
 presenting = present.active()  # ?present=1: no sidebar, no filter bar
 if not presenting:
     language_toggle()
-viewer = auth.gate()  # who this is (login, role file) or demo mode; before anything shows data
+viewer = auth.gate(presenting)  # who this is (login, role file) or demo mode; before anything shows data
 
 page = st.navigation(
     auth.pages(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -86,11 +87,22 @@ def _demo_viewer() -> Viewer:
     return Viewer(None, role, scope, "demo")
 
 
-def gate() -> Viewer:
+def gate(presenting: bool = False) -> Viewer:
     """Who this session is (app.py calls it before anything else). Logs the first sign-in of a session.
 
     Returns a Viewer whose role is "anonymous" (OIDC, not signed in) or "none" (signed in, no access) when
-    the person may see no data; `pages()` then gives them only the login or no-access page."""
+    the person may see no data; `pages()` then gives them only the login or no-access page. In presentation
+    mode nothing is drawn in the sidebar and the presenter's rules apply whatever the person's role."""
+    if presenting:
+        found = (
+            _demo_viewer()
+            if not oidc_configured()
+            else _signed_in_viewer() or Viewer(None, "anonymous", Scope.all(), "oidc")
+        )
+        if found.role in access.ROLES:  # never widens: public and unmapped people stay as they are
+            found = replace(found, role="presenter")
+        st.session_state[VIEWER_KEY] = found
+        return found
     if not oidc_configured():
         st.warning(t("auth.demo_banner"), icon=":material/theater_comedy:")
         _demo_switcher()
