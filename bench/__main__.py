@@ -176,7 +176,7 @@ def bench_overview(root: Path) -> dict[int, dict[str, float]]:
         scope = Scope.all()
         filters = Filters(date_from=date(2026, 8, 1), date_to=date(2026, 10, 31))
 
-        def page(province: str | None = None) -> None:
+        def page(province: str | None = None, con=con, scope=scope, filters=filters) -> None:
             f = filters if province is None else Filters(filters.date_from, filters.date_to, province_code=province)
             overview.data_info(con, scope)
             overview.kpis(con, scope, f)
@@ -211,7 +211,9 @@ def write_report(loader: dict, overview_times: dict, path: Path) -> str:
     ratio = loader["load_s"] / loader["bare_read_csv_s"]
     rate_nf = ROWS / loader["load_no_field_s"]
     addr_rate = loader["address_rows"] / loader["address_load_s"]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     lines = [
         "# Benchmarks",
         "",

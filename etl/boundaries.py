@@ -24,11 +24,18 @@ def load_boundaries(path: Path) -> dict:
     if not path.is_file():
         raise ValueError(f"không tìm thấy tệp ranh giới (boundary file not found): {path}")
     with warehouse.write_lock():
-        if not path.suffix.lower() == ".zip":
+        if path.suffix.lower() != ".zip":
             sha, _ = archive.archive_file(path, purpose="boundaries")
         else:
             sha = archive.sha256_file(path)
         with warehouse.new_generation() as (generation, con):
             count, warnings, level = apply_boundaries(con, path)
             warehouse.set_meta(con, boundaries_source=path.name)
-    return {"generation": generation, "file": str(path), "sha256": sha, "level": level, "features": count, "warnings": warnings}
+    return {
+        "generation": generation,
+        "file": str(path),
+        "sha256": sha,
+        "level": level,
+        "features": count,
+        "warnings": warnings,
+    }

@@ -1749,7 +1749,9 @@ def _outcomes(world: World, scale: Scale, seed: int, models: pl.DataFrame) -> pl
     }
     first_adopted = {
         (str(code), str(kind)): when
-        for code, kind, when in models.group_by("province_code", "model_kind").agg(pl.col("adopted_at").min()).iter_rows()
+        for code, kind, when in models.group_by("province_code", "model_kind")
+        .agg(pl.col("adopted_at").min())
+        .iter_rows()
     }
     rows = []
     for i, code in enumerate(p["province_code"]):

@@ -398,8 +398,7 @@ def vocabularies() -> dict[str, dict[str, tuple[str, ...]]]:
         ("organization", "organizations.csv", "organization_code"),
     ):
         out[name] = {
-            r[code_col]: (r["name_vi"], r["name_en"], *[a for a in r["aliases"].split("|") if a])
-            for r in _csv(file)
+            r[code_col]: (r["name_vi"], r["name_en"], *[a for a in r["aliases"].split("|") if a]) for r in _csv(file)
         }
     return out
 

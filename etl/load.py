@@ -54,7 +54,11 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             out.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith("."))
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith(".")
+                )
             )
         else:
             out.append(path)
@@ -157,7 +161,9 @@ def _load_table(
     result = normalise(table, ref, key)
     report.addresses = result.addresses
     report.quarantined = result.bad.height
-    report.reasons = dict(sorted(result.bad.get_column("reason_code").value_counts().iter_rows())) if result.bad.height else {}
+    report.reasons = (
+        dict(sorted(result.bad.get_column("reason_code").value_counts().iter_rows())) if result.bad.height else {}
+    )
     if result.bad.height:
         _quarantine(con, result.bad, table, report, load_id, sha)
     loaded, updated, duplicates = upsert(con, table.kind, result, load_id)
@@ -188,14 +194,14 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     else:
         good = good.with_columns(pl.lit("").alias("_items"))
     if kind.name == "feedback":
-        good = good.with_columns(
-            pl.when(pl.col("field").is_not_null()).then(pl.lit("source")).alias("field_origin")
-        )
+        good = good.with_columns(pl.when(pl.col("field").is_not_null()).then(pl.lit("source")).alias("field_origin"))
         good = enrich.before_upsert(con, good)
         content = [c for c in target if c in good.columns and c not in ("row_hash", "load_id")]
     keys = list(kind.key)
     con.register("incoming", good.select(*content, "_items", ROW).to_arrow())
-    hashed = ", ".join(f"coalesce(CAST({_source_value(c, content)} AS VARCHAR), '\u2205')" for c in content if c not in DERIVED)
+    hashed = ", ".join(
+        f"coalesce(CAST({_source_value(c, content)} AS VARCHAR), '\u2205')" for c in content if c not in DERIVED
+    )
     hashed += ", _items"
     on = " AND ".join(f"s.{k} = t.{k}" for k in keys)
     part = ", ".join(keys)

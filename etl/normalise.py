@@ -156,7 +156,9 @@ def parse_datetime(series: pl.Series) -> pl.Series:
         return pl.Series(series.name, [None] * text.len(), dtype=pl.Datetime("us"))
     frame = pl.DataFrame({"t": text})
     sample = text.drop_nulls().head(2000)
-    likely = [f for f in _DATETIME_FORMATS if sample.str.strptime(pl.Datetime("us"), f, strict=False).is_not_null().any()]
+    likely = [
+        f for f in _DATETIME_FORMATS if sample.str.strptime(pl.Datetime("us"), f, strict=False).is_not_null().any()
+    ]
     out = _parse_layouts(likely, frame)
     missing = out.is_null() & text.is_not_null()
     if missing.any():
@@ -225,7 +227,9 @@ def _parse(frame: pl.DataFrame, col: Column) -> pl.Series:
         return frame.select(_number_text(pl.col(col.name), False).cast(pl.Float64, strict=False)).to_series()
     if col.type == BOOL:
         folded = s.map_elements(fold, return_dtype=pl.String, skip_nulls=True)
-        return folded.replace_strict({**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}, default=None, return_dtype=pl.Boolean)
+        return folded.replace_strict(
+            {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}, default=None, return_dtype=pl.Boolean
+        )
     if col.type == PERIOD:
         iso = s.str.extract(r"^(\d{4})[-/.](\d{1,2})", 0)
         year = s.str.extract(r"^(\d{4})[-/.](\d{1,2})", 1).fill_null(s.str.extract(r"^(\d{1,2})[-/.](\d{4})$", 2))
@@ -236,8 +240,14 @@ def _parse(frame: pl.DataFrame, col: Column) -> pl.Series:
     return s
 
 
-_PARSE_REASON = {DATETIME: "invalid_date", DATE: "invalid_date", INT: "invalid_number", FLOAT: "invalid_number",
-                 BOOL: "invalid_bool", PERIOD: "invalid_period"}
+_PARSE_REASON = {
+    DATETIME: "invalid_date",
+    DATE: "invalid_date",
+    INT: "invalid_number",
+    FLOAT: "invalid_number",
+    BOOL: "invalid_bool",
+    PERIOD: "invalid_period",
+}
 
 
 # -- 4. validation schema --------------------------------------------------------------------------
@@ -288,7 +298,9 @@ def schema_for(kind: Kind, ref: Reference, has_address: bool) -> pa.DataFrameSch
         if (col.low is not None or col.high is not None) and col.type in (INT, FLOAT):
             low = col.low if col.low is not None else float("-inf")
             high = col.high if col.high is not None else float("inf")
-            columns[col.name + PARSED] = pa.Column(checks=pa.Check(_between(low, high), name="out_of_range"), nullable=True)
+            columns[col.name + PARSED] = pa.Column(
+                checks=pa.Check(_between(low, high), name="out_of_range"), nullable=True
+            )
     frame_checks = []
     names = {c.name for c in kind.columns}
     if {"province_code", "commune_code"} <= names:
@@ -463,7 +475,11 @@ def normalise(table: RawTable, ref: Reference, key: bytes) -> Normalised:
 
     reasons = _first_reason_per_row(failures, frame, kind, address_bad)
     bad_index = reasons.get_column("index")
-    mask_bad = pl.Series("bad", [False] * frame.height).scatter(bad_index, True) if bad_index.len() else pl.Series("bad", [False] * frame.height)
+    mask_bad = (
+        pl.Series("bad", [False] * frame.height).scatter(bad_index, True)
+        if bad_index.len()
+        else pl.Series("bad", [False] * frame.height)
+    )
     bad = pl.DataFrame()
     if reasons.height:
         rows_bad = originals_source.filter(mask_bad)
@@ -491,24 +507,43 @@ def normalise(table: RawTable, ref: Reference, key: bytes) -> Normalised:
 
 
 def _empty_bad() -> pl.DataFrame:
-    return pl.DataFrame(schema={ROW: pl.Int64, "reason_code": pl.String, "reason": pl.String,
-                                "column_name": pl.String, "original": pl.String})
+    return pl.DataFrame(
+        schema={
+            ROW: pl.Int64,
+            "reason_code": pl.String,
+            "reason": pl.String,
+            "column_name": pl.String,
+            "original": pl.String,
+        }
+    )
 
 
-def _first_reason_per_row(failures: pl.DataFrame, frame: pl.DataFrame, kind: Kind, address_bad: pl.Series) -> pl.DataFrame:
+def _first_reason_per_row(
+    failures: pl.DataFrame, frame: pl.DataFrame, kind: Kind, address_bad: pl.Series
+) -> pl.DataFrame:
     """One reason per failing row: the first failing column in the file's column order, with its value."""
     order = {c.name: i for i, c in enumerate(kind.columns)}
     extra = []
     json_bad = frame.get_column(ERROR).is_not_null()
     if json_bad.any():
-        extra.append(pl.DataFrame({"index": json_bad.arg_true().cast(pl.Int64), "column": None, "check": "invalid_json"},
-                                  schema={"index": pl.Int64, "column": pl.String, "check": pl.String}))
+        extra.append(
+            pl.DataFrame(
+                {"index": json_bad.arg_true().cast(pl.Int64), "column": None, "check": "invalid_json"},
+                schema={"index": pl.Int64, "column": pl.String, "check": pl.String},
+            )
+        )
     if address_bad.any():
-        extra.append(pl.DataFrame({"index": address_bad.arg_true().cast(pl.Int64), "column": "address", "check": "unresolved_address"},
-                                  schema={"index": pl.Int64, "column": pl.String, "check": pl.String}))
+        extra.append(
+            pl.DataFrame(
+                {"index": address_bad.arg_true().cast(pl.Int64), "column": "address", "check": "unresolved_address"},
+                schema={"index": pl.Int64, "column": pl.String, "check": pl.String},
+            )
+        )
     cases = pl.concat([*extra, failures]) if extra else failures
     if cases.height == 0:
-        return pl.DataFrame(schema={"index": pl.Int64, "column": pl.String, "reason_code": pl.String, "reason": pl.String})
+        return pl.DataFrame(
+            schema={"index": pl.Int64, "column": pl.String, "reason_code": pl.String, "reason": pl.String}
+        )
     priority = {"invalid_json": -3, "unresolved_address": -2}
     cases = cases.with_columns(
         pl.col("check").map_elements(_reason_code, return_dtype=pl.String).alias("reason_code"),
@@ -516,7 +551,10 @@ def _first_reason_per_row(failures: pl.DataFrame, frame: pl.DataFrame, kind: Kin
     ).with_columns(pl.col("reason_code").replace_strict(priority, default=0, return_dtype=pl.Int32).alias("_p"))
     if "commune_not_in_province" in cases.get_column("reason_code").to_list():
         cases = cases.with_columns(
-            pl.when(pl.col("reason_code") == "commune_not_in_province").then(pl.lit("commune_code")).otherwise(pl.col("column")).alias("column")
+            pl.when(pl.col("reason_code") == "commune_not_in_province")
+            .then(pl.lit("commune_code"))
+            .otherwise(pl.col("column"))
+            .alias("column")
         )
     first = cases.sort("index", "_p", "_order").unique("index", keep="first", maintain_order=True)
     values = frame.with_row_index("index").with_columns(pl.col("index").cast(pl.Int64))
@@ -542,7 +580,11 @@ def _resolve_addresses(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int
     stats = {"resolved": 0, "ambiguous": 0, "unresolved": 0}
     empty = pl.lit(None, dtype=pl.String)
     if not needs.any():
-        return frame.with_columns(empty.alias("address_status"), empty.alias("address_rule")), stats, pl.Series("bad", [False] * frame.height)
+        return (
+            frame.with_columns(empty.alias("address_status"), empty.alias("address_rule")),
+            stats,
+            pl.Series("bad", [False] * frame.height),
+        )
     from etl.address import resolve_addresses
 
     addresses = frame.filter(needs).get_column("address").unique().to_list()
@@ -588,9 +630,11 @@ def _survey_answers(frame: pl.DataFrame, items: list[str]) -> pl.DataFrame:
     if not items:
         return pl.DataFrame(schema={ROW: pl.Int64, "item": pl.String, "value": pl.Float64})
     long = frame.select(ROW, *items).unpivot(index=ROW, on=items, variable_name="item", value_name="raw")
-    return long.with_columns(
-        _number_text(pl.col("raw"), False).cast(pl.Float64, strict=False).alias("value")
-    ).drop_nulls("value").select(ROW, "item", "value")
+    return (
+        long.with_columns(_number_text(pl.col("raw"), False).cast(pl.Float64, strict=False).alias("value"))
+        .drop_nulls("value")
+        .select(ROW, "item", "value")
+    )
 
 
 def row_json(values: dict) -> str:

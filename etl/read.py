@@ -82,7 +82,7 @@ def decode_bytes(data: bytes) -> str:
                 "hãy lưu lại tệp dạng 'CSV UTF-8'"
             ) from utf8_error
         if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:65536]):
-            raise FileRefused("tệp nhị phân, không phải văn bản CSV/JSONL (binary file, not text)")
+            raise FileRefused("tệp nhị phân, không phải văn bản CSV/JSONL (binary file, not text)") from None
         return text
 
 
@@ -114,7 +114,7 @@ def _merge_rows(upper: list[str], lower: list[str]) -> list[str]:
     width = max(len(upper), len(lower))
     upper = [*upper, *[""] * (width - len(upper))]
     lower = [*lower, *[""] * (width - len(lower))]
-    return [low if low.strip() else high for high, low in zip(upper, lower)]
+    return [low if low.strip() else high for high, low in zip(upper, lower, strict=True)]
 
 
 def _matched(kind: Kind, cells: list[str]) -> int:
@@ -128,7 +128,9 @@ def _header_kind(cells: list[str], forced: Kind | None) -> Kind | None:
         return None
     if forced is not None:
         hmap = forced.header_map()
-        return forced if set(forced.required) <= {hmap[header_key(c)] for c in present if header_key(c) in hmap} else None
+        return (
+            forced if set(forced.required) <= {hmap[header_key(c)] for c in present if header_key(c) in hmap} else None
+        )
     return detect_kind(present)[0]
 
 
@@ -144,9 +146,7 @@ def _refuse_unknown(rows: list[list[str]], forced: Kind | None) -> FileRefused:
     )
 
 
-def _table(
-    kind: Kind, header: list[str], body: pl.DataFrame, first_row: int, sheet: str | None
-) -> RawTable:
+def _table(kind: Kind, header: list[str], body: pl.DataFrame, first_row: int, sheet: str | None) -> RawTable:
     """Map headers to canonical names, number rows, drop blank and total rows."""
     hmap = kind.header_map()
     names: list[str] = []
@@ -255,9 +255,7 @@ def _read_jsonl(path: Path, forced: Kind | None) -> RawTable:
         raise _refuse_unknown([header], forced)
     kind = found[1]
     columns = header + [ROW, ERROR]
-    body = pl.DataFrame(
-        {c: [r.get(c) for r in records] for c in columns}, schema={c: pl.String for c in columns}
-    )
+    body = pl.DataFrame({c: [r.get(c) for r in records] for c in columns}, schema={c: pl.String for c in columns})
     return _table(kind, header, body, 1, None)
 
 

@@ -56,8 +56,13 @@ def watch(folder: Path, interval: float = 2.0, max_batches: int | None = None) -
         if stable:
             try:
                 result = process_batch(stable)
-                summary = [{k: f[k] for k in ("path", "status", "loaded", "updated", "quarantined")} for f in result["files"]]
-                print(json.dumps({"generation": result["generation"], "files": summary}, ensure_ascii=False), file=sys.stderr)
+                summary = [
+                    {k: f[k] for k in ("path", "status", "loaded", "updated", "quarantined")} for f in result["files"]
+                ]
+                print(
+                    json.dumps({"generation": result["generation"], "files": summary}, ensure_ascii=False),
+                    file=sys.stderr,
+                )
                 batches += 1
                 current = scan(folder)
             except warehouse.WarehouseLocked:

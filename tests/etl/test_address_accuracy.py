@@ -46,8 +46,16 @@ def _truth(row) -> tuple[set[str], bool]:
     return {new[(new_province, s["newWardKey"])] for s in split}, True
 
 
-_ABBREVIATIONS = {"Phường": "P.", "Xã": "X.", "Thị trấn": "TT.", "Quận": "Q.", "Huyện": "H.", "Thị xã": "TX.",
-                  "Thành phố": "TP.", "Tỉnh": "T."}
+_ABBREVIATIONS = {
+    "Phường": "P.",
+    "Xã": "X.",
+    "Thị trấn": "TT.",
+    "Quận": "Q.",
+    "Huyện": "H.",
+    "Thị xã": "TX.",
+    "Thành phố": "TP.",
+    "Tỉnh": "T.",
+}
 
 
 def _forms(row, rng: random.Random) -> list[str]:
@@ -56,7 +64,11 @@ def _forms(row, rng: random.Random) -> list[str]:
     full = f"{ward}, {district}, {province}"
     abbreviated = ", ".join(
         f"{_ABBREVIATIONS.get(kind, kind)} {name}"
-        for kind, name in ((row[7], short_w), (row[6], short_d), ("Thành phố" if province.startswith("Thành phố") else "Tỉnh", short_p))
+        for kind, name in (
+            (row[7], short_w),
+            (row[6], short_d),
+            ("Thành phố" if province.startswith("Thành phố") else "Tỉnh", short_p),
+        )
     )
     no_marks = fold(full).title()
     street = f"Số {rng.randint(1, 300)} đường Lê Lợi, {full}"
@@ -76,12 +88,10 @@ def test_legacy_communes_resolve_to_the_right_2025_commune():
             truths.append(truth)
     result = resolve_addresses(texts)
     right, wrong = 0, []
-    for (expected, split), got in zip(truths, result.iter_rows(named=True)):
+    for (expected, split), got in zip(truths, result.iter_rows(named=True), strict=True):
         ok = got["commune_code"] in expected and (got["status"] == "ambiguous") == split
         right += ok
         if not ok:
             wrong.append((got["address"], got["commune_code"], sorted(expected), got["status"]))
     share = right / len(texts)
     assert share >= 0.99, f"{share:.3%} right; examples: {wrong[:8]}"
-
-

@@ -29,7 +29,9 @@ KILLS = int(os.environ.get("FRONT_CRASH_KILLS", "20"))
 def _feedback(path, start, n, status="received"):
     lines = ["source_id,received_at,channel,province_code,field,content,citizen_phone,status"]
     for i in range(start, start + n):
-        lines.append(f"K{i:06d},2026-0{1 + i % 9}-1{i % 10} 09:00,app,{('01', '79', '48')[i % 3]},y_te,Ý kiến số {i},09{i:08d},{status}")
+        lines.append(
+            f"K{i:06d},2026-0{1 + i % 9}-1{i % 10} 09:00,app,{('01', '79', '48')[i % 3]},y_te,Ý kiến số {i},09{i:08d},{status}"
+        )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -54,7 +56,10 @@ def _load_process(data_dir, path):
     env = {**os.environ, "FRONT_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [sys.executable, "-m", "etl", "load", str(path), "--json"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 

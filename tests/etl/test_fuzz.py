@@ -12,9 +12,9 @@ import json
 from functools import cache
 
 import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from etl import geo
 from etl.kinds import KINDS
@@ -29,7 +29,13 @@ def reference() -> Reference:
     communes = geo.commune_rows()
     return Reference(
         frozenset(geo.province_rows().get_column("province_code").to_list()),
-        dict(zip(communes.get_column("commune_code").to_list(), communes.get_column("province_code").to_list())),
+        dict(
+            zip(
+                communes.get_column("commune_code").to_list(),
+                communes.get_column("province_code").to_list(),
+                strict=True,
+            )
+        ),
     )
 
 
@@ -60,10 +66,36 @@ def test_random_bytes_are_refused_or_read(tmp_path, data, suffix):
 # Values a messy export may hold in any cell.
 cell = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", " ", "Tổng cộng", "31/02/2026", "2026-13-01", "01/03/2026 08:30", "1", "97", "79",
-                     "00097", "app", "Đường dây nóng", "Zalo", "y_te", "Đất đai", "1.234,5", "-3", "NaN", "x" * 500,
-                     "0912 345 678", "+84912345678", "001234567890", "a@b.vn", "\u200b79", "Q.1, TP.HCM"]),
-    st.integers(-10**6, 10**9).map(str),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "Tổng cộng",
+            "31/02/2026",
+            "2026-13-01",
+            "01/03/2026 08:30",
+            "1",
+            "97",
+            "79",
+            "00097",
+            "app",
+            "Đường dây nóng",
+            "Zalo",
+            "y_te",
+            "Đất đai",
+            "1.234,5",
+            "-3",
+            "NaN",
+            "x" * 500,
+            "0912 345 678",
+            "+84912345678",
+            "001234567890",
+            "a@b.vn",
+            "\u200b79",
+            "Q.1, TP.HCM",
+        ]
+    ),
+    st.integers(-(10**6), 10**9).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
 )
 header_names = st.lists(
@@ -91,7 +123,10 @@ def test_random_csv_structures(tmp_path, headers, rows, title):
 
 
 @SETTINGS
-@given(headers=header_names, rows=st.lists(st.lists(st.one_of(cell, st.integers(0, 99999), st.floats(0, 60000)), max_size=10), max_size=8))
+@given(
+    headers=header_names,
+    rows=st.lists(st.lists(st.one_of(cell, st.integers(0, 99999), st.floats(0, 60000)), max_size=10), max_size=8),
+)
 def test_random_workbooks(tmp_path, headers, rows):
     book = openpyxl.Workbook()
     sheet = book.active
@@ -107,7 +142,11 @@ def test_random_workbooks(tmp_path, headers, rows):
 @given(
     records=st.lists(
         st.one_of(
-            st.dictionaries(st.sampled_from(["source_id", "received_at", "channel", "province_code", "content", "lat"]), cell, max_size=6),
+            st.dictionaries(
+                st.sampled_from(["source_id", "received_at", "channel", "province_code", "content", "lat"]),
+                cell,
+                max_size=6,
+            ),
             st.just("not json {"),
             st.lists(st.integers(), max_size=3),
         ),
@@ -119,5 +158,3 @@ def test_random_jsonl(tmp_path, records):
     path = tmp_path / "random.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8")
     _check(path)
-
-

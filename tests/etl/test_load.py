@@ -188,7 +188,9 @@ def data_dir(tmp_path, monkeypatch):
 
 def test_a_row_without_codes_or_address_is_quarantined_as_no_locality(data_dir, tmp_path, capsys):
     path = tmp_path / "nowhere.csv"
-    path.write_text("source_id,received_at,channel,province_code,address,content\nN1,2026-03-01,app,,,Ở đâu?\n", encoding="utf-8")
+    path.write_text(
+        "source_id,received_at,channel,province_code,address,content\nN1,2026-03-01,app,,,Ở đâu?\n", encoding="utf-8"
+    )
     code, result = _load([path], capsys)
     assert result["files"][0]["reasons"] == {"no_locality": 1}
 
@@ -223,4 +225,6 @@ def test_unknown_survey_items_are_reported_and_ignored(data_dir, tmp_path, capsy
     f = result["files"][0]
     assert f["loaded"] == 2 and any("q_made_up" in w for w in f["warnings"])
     con = duckdb.connect(str(config.current_warehouse()), read_only=True)
-    assert con.sql("SELECT response_id, item, value FROM survey_answer ORDER BY 1").fetchall() == [("S1", "q_trust_front", 4.0)]
+    assert con.sql("SELECT response_id, item, value FROM survey_answer ORDER BY 1").fetchall() == [
+        ("S1", "q_trust_front", 4.0)
+    ]

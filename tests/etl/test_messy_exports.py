@@ -69,7 +69,10 @@ def test_encodings_are_detected_and_text_becomes_nfc(encoding, data_dir, tmp_pat
     contents = [r[0] for r in _rows("SELECT content FROM feedback ORDER BY source_id")]
     assert contents == ["Đền bù chưa thỏa đáng", "Trạm y tế thiếu thuốc"]
     assert all(unicodedata.is_normalized("NFC", c) for c in contents)
-    assert _rows("SELECT channel, field FROM feedback ORDER BY source_id") == [("hotline", "dat_dai"), ("direct", "y_te")]
+    assert _rows("SELECT channel, field FROM feedback ORDER BY source_id") == [
+        ("hotline", "dat_dai"),
+        ("direct", "y_te"),
+    ]
 
 
 def test_a_file_that_cannot_be_decoded_is_refused_with_its_line(data_dir, tmp_path, capsys):
@@ -129,6 +132,8 @@ def test_excel_as_people_make_it(data_dir, tmp_path, capsys):
     assert (report["rows_read"], report["loaded"], report["skipped"], report["quarantined"]) == (3, 2, 1, 0)
     assert any("Ghi chú" in w for w in report["warnings"])  # the skipped sheet is named
     assert by_sheet["Hội viên"]["kind"] == "membership" and by_sheet["Hội viên"]["loaded"] == 1
-    rows = _rows("SELECT source_id, strftime(received_at, '%Y-%m-%d %H:%M'), province_code, commune_code FROM feedback ORDER BY 1")
+    rows = _rows(
+        "SELECT source_id, strftime(received_at, '%Y-%m-%d %H:%M'), province_code, commune_code FROM feedback ORDER BY 1"
+    )
     assert rows == [("X1", "2026-03-01 12:00", "01", "00097"), ("X2", "2026-03-15 00:00", "79", "27154")]
     assert _rows("SELECT province_code, organization, level FROM membership") == [("40", "farmers", "province")]

@@ -49,7 +49,14 @@ def test_phone_numbers_normalise_to_plus84(raw, expected):
 
 @pytest.mark.parametrize(
     ("raw", "integer", "expected"),
-    [("1.234.567", True, "1234567"), ("1,234", True, "1234"), ("12,5", False, "12.5"), ("1.234,5", False, "1234.5"), ("20.732", False, "20.732"), ("1.234.567", False, "1234567")],
+    [
+        ("1.234.567", True, "1234567"),
+        ("1,234", True, "1234"),
+        ("12,5", False, "12.5"),
+        ("1.234,5", False, "1234.5"),
+        ("20.732", False, "20.732"),
+        ("1.234.567", False, "1234567"),
+    ],
 )
 def test_vietnamese_number_separators(raw, integer, expected):
     assert pl.select(_number_text(pl.lit(raw), integer)).item() == expected

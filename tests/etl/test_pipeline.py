@@ -29,10 +29,14 @@ def loaded_demo(tmp_path_factory):
 def test_row_accounting_holds_for_every_demo_file(loaded_demo, capsys):
     root, code = loaded_demo
     assert code == 0
-    con = duckdb.connect(str(root / "data" / "warehouse" / (root / "data" / "warehouse" / "CURRENT").read_text().strip()), read_only=True)
-    log = con.sql("SELECT path, kind, rows_read, loaded, updated, duplicates, quarantined, skipped FROM load_log").fetchall()
+    con = duckdb.connect(
+        str(root / "data" / "warehouse" / (root / "data" / "warehouse" / "CURRENT").read_text().strip()), read_only=True
+    )
+    log = con.sql(
+        "SELECT path, kind, rows_read, loaded, updated, duplicates, quarantined, skipped FROM load_log"
+    ).fetchall()
     assert len(log) >= 15
-    for path, kind, rows_read, loaded, updated, duplicates, quarantined, skipped in log:
+    for path, _kind, rows_read, loaded, updated, duplicates, quarantined, skipped in log:
         assert rows_read == loaded + updated + duplicates + quarantined + skipped, path
         assert rows_read > 0, path
     quarantined = con.sql("SELECT count(*), count(DISTINCT reason_code) FROM quarantine").fetchall()[0]
@@ -99,5 +103,3 @@ def test_every_cli_command_is_documented_in_the_readme():
     assert {"load", "status", "rollback", "rebuild", "boundaries", "watch", "demo"} <= set(commands)
     for command in commands:
         assert f"etl {command}" in readme or f"-m etl {command}" in readme, command
-
-
