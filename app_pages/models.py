@@ -20,8 +20,29 @@ if adoptions.is_empty():
     st.info(t("front.empty"), icon=":material/filter_alt_off:")
     st.stop()
 
-st.subheader(t("models.timeline"))
 first = models.first_adoption(adoptions)
+st.subheader(t("models.map"))
+map_kind = st.radio(
+    t("models.pick_kind"),
+    models.MODEL_KINDS,
+    format_func=lambda k: t(f"front.kind.{k}"),
+    horizontal=True,
+    key="models_map_kind",
+)
+provinces = data.provinces(scope)
+adopted_n = first.filter(first["model_kind"] == map_kind)["province_code"].n_unique()
+adoption_map = charts_front.adoption_map(
+    first,
+    provinces,
+    data.boundaries(scope, "province"),
+    kind=map_kind,
+    title=t("models.map_title", kind=t(f"front.kind.{map_kind}"), n=adopted_n, total=provinces.height),
+    lang=lang,
+)
+if adoption_map is not None:
+    st.plotly_chart(adoption_map)
+
+st.subheader(t("models.timeline"))
 period = f"{fmt_date(first['adopted_at'].min(), lang)}–{fmt_date(first['adopted_at'].max(), lang)}"
 st.plotly_chart(
     charts_front.adoption_timeline(

@@ -3,10 +3,12 @@ the period; labels come from the catalogue."""
 
 from __future__ import annotations
 
+import json
+
 import plotly.graph_objects as go
 import polars as pl
 
-from ui.charts import ACCENT, _layout
+from ui.charts import ACCENT, _coordinates, _layout
 from ui.i18n import fmt_num, fmt_pct, text
 
 PALETTE = ["#1f5f8b", "#d08c2b", "#3b8b5a", "#9b3b5a", "#6b6b9b", "#8b6b3b"]
@@ -38,6 +40,72 @@ def event_study(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
     fig.update_xaxes(title_text=text("models.event_x", lang), dtick=1)
     fig.update_yaxes(title_text=text("models.event_y", lang))
     return _layout(fig, title, 380, lang)
+
+
+def adoption_map(
+    first: pl.DataFrame, provinces: pl.DataFrame, boundaries: pl.DataFrame, *, kind: str, title: str, lang: str
+) -> go.Figure | None:
+    """Offline province map of one model kind: months since adoption (darker = earlier), grey = not adopted.
+
+    `first` is models.first_adoption(); `provinces` has province_code and name_vi; `boundaries` the province
+    polygons (level 'province'). None when no polygon matches."""
+    adopted = first.filter(pl.col("model_kind") == kind).select("province_code", "adopted_at", "communes")
+    rows = provinces.select("province_code", "name_vi").join(adopted, on="province_code", how="left")
+    shapes = boundaries.filter(pl.col("code").is_in(rows["province_code"].implode()))
+    if shapes.is_empty():
+        return None
+    features = [
+        {"type": "Feature", "id": code, "properties": {}, "geometry": json.loads(geometry)}
+        for code, geometry in shapes.select("code", "geometry").iter_rows()
+    ]
+    latest = rows["adopted_at"].max()
+    with_months = rows.with_columns(
+        ((pl.lit(latest) - pl.col("adopted_at")).dt.total_days() / 30.44).round(1).alias("months")
+        if latest is not None
+        else pl.lit(None, dtype=pl.Float64).alias("months")
+    )
+    used = with_months.filter(pl.col("adopted_at").is_not_null())
+    never = with_months.filter(pl.col("adopted_at").is_null())
+    fig = go.Figure()
+    fig.add_trace(
+        go.Choroplethmap(
+            geojson={"type": "FeatureCollection", "features": features},
+            locations=never["province_code"].to_list(),
+            z=[0] * never.height,
+            text=never["name_vi"].to_list(),
+            colorscale=[[0, "#d9dde2"], [1, "#d9dde2"]],
+            showscale=False,
+            marker_line_width=0.5,
+            marker_line_color="#ffffff",
+            hovertemplate="%{text}: " + text("models.map_not_adopted", lang) + "<extra></extra>",
+            name=text("models.map_not_adopted", lang),
+        )
+    )
+    fig.add_trace(
+        go.Choroplethmap(
+            geojson={"type": "FeatureCollection", "features": features},
+            locations=used["province_code"].to_list(),
+            z=used["months"].to_list(),
+            text=[
+                f"{name}: {d.strftime('%d/%m/%Y')} · {n} {text('models.map_communes', lang)}"
+                for name, d, n in used.select("name_vi", "adopted_at", "communes").iter_rows()
+            ],
+            colorscale="Blues",
+            marker_line_width=0.5,
+            marker_line_color="#ffffff",
+            colorbar={"title": {"text": text("models.map_months", lang), "side": "right"}},
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    points = [p for f in features for p in _coordinates(f["geometry"])]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    if shapes["approximate"].any():
+        title = f"{title} · {text('chart.approximate', lang)}"
+    fig.update_layout(
+        map={"style": "white-bg", "center": {"lon": (min(lons) + max(lons)) / 2, "lat": 16.0}, "zoom": 4.2},
+        showlegend=False,
+    )
+    return _layout(fig, title, 620, lang)
 
 
 def adoption_timeline(first: pl.DataFrame, *, title: str, lang: str) -> go.Figure:

@@ -688,6 +688,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Which models work and should be replicated? Staggered difference-in-differences (Callaway–Sant'Anna): each province's change after adoption against provinces not yet using the model at the same time; 95% intervals from a bootstrap over provinces. Not a raw before/after.",
     },
     "models.timeline": {"vi": "Thời điểm áp dụng", "en": "When models were adopted"},
+    "models.map": {"vi": "Tỉnh, thành phố đã áp dụng", "en": "Provinces that adopted"},
+    "models.map_title": {
+        "vi": "{kind}: {n}/{total} tỉnh, thành phố đã áp dụng — màu đậm là áp dụng sớm hơn",
+        "en": "{kind}: {n} of {total} provinces adopted — darker means earlier",
+    },
+    "models.map_not_adopted": {"vi": "chưa áp dụng", "en": "not adopted"},
+    "models.map_communes": {"vi": "xã, phường đang áp dụng", "en": "communes using it"},
+    "models.map_months": {"vi": "Số tháng đã áp dụng", "en": "Months since adoption"},
     "models.timeline_title": {
         "vi": "Lần áp dụng đầu tiên theo tỉnh ({n} tỉnh), {period}",
         "en": "First adoption per province ({n} provinces), {period}",
