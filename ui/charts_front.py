@@ -97,12 +97,11 @@ def adoption_map(
             hovertemplate="%{text}<extra></extra>",
         )
     )
-    points = [p for f in features for p in _coordinates(f["geometry"])]
-    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    lons = [p[0] for f in features for p in _coordinates(f["geometry"])]
     if shapes["approximate"].any():
         title = f"{title} · {text('chart.approximate', lang)}"
-    fig.update_layout(
-        map={"style": "white-bg", "center": {"lon": (min(lons) + max(lons)) / 2, "lat": 16.0}, "zoom": 4.2},
+    fig.update_layout(  # the mainland in view: the islands would stretch a fitted view (shared/geo README)
+        map={"style": "white-bg", "center": {"lon": min((min(lons) + max(lons)) / 2, 107.0), "lat": 16.0}, "zoom": 4.2},
         showlegend=False,
     )
     return _layout(fig, title, 620, lang)
