@@ -700,7 +700,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Lần áp dụng đầu tiên theo tỉnh ({n} tỉnh), {period}",
         "en": "First adoption per province ({n} provinces), {period}",
     },
-    "models.map_title": {"vi": "Tháng áp dụng đầu tiên — {kind}", "en": "Month of first adoption — {kind}"},
     "models.replication": {"vi": "Bảng nhân rộng", "en": "Replication table"},
     "models.replication_note": {
         "vi": "Tác động = thay đổi trung bình sau khi áp dụng, tính theo đơn vị của chỉ số, mỗi tỉnh mỗi kỳ; tương đối = so với mức dự kiến nếu không áp dụng. Nhóm so sánh: tỉnh chưa áp dụng (kể cả tỉnh chưa bao giờ áp dụng).",
