@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from analytics import db, overview
 from analytics.filters import Filters
 from analytics.scope import Scope
 from etl import audit
-from tests.browser.test_app_browser import CHROMIUM, CHROMIUM_ARGS, COLD_START_MS, IDLE
+from tests.browser.harness import CHROMIUM, COLD_START_MS, IDLE, free_port
 from ui.filters import default_period
 from ui.i18n import fmt_int
 
@@ -40,12 +39,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"),
     pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed (.ci/run installs it)"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(url: str, proc: subprocess.Popen, log: Path, ok=lambda body: True) -> None:
@@ -83,7 +76,7 @@ def oidc_packages() -> Path:
 def servers(oidc_packages, fixture_warehouse, tmp_path_factory) -> Iterator[dict]:
     """The OIDC provider and `streamlit run app.py` configured against it, both on free local ports."""
     tmp = tmp_path_factory.mktemp("auth")
-    app_port, idp_port = _free_port(), _free_port()
+    app_port, idp_port = free_port(), free_port()
     redirect = f"http://127.0.0.1:{app_port}/oauth2callback"
     secrets = tmp / "secrets.toml"
     secrets.write_text(
@@ -120,25 +113,6 @@ def servers(oidc_packages, fixture_warehouse, tmp_path_factory) -> Iterator[dict
         finally:
             _stop(app)
             _stop(idp)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(COLD_START_MS)
-    yield page
-    context.close()
 
 
 def _idle(page) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.test_app_browser import CHROMIUM, CHROMIUM_ARGS, COLD_START_MS, IDLE, streamlit_server
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, COLD_START_MS, IDLE, streamlit_server
 from tests.fixtures.brief import brief_warehouse_module  # noqa: F401
 
 pytestmark = [

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_app_browser import CHROMIUM, CHROMIUM_ARGS, COLD_START_MS, IDLE, ROOT, streamlit_server
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, COLD_START_MS, IDLE, ROOT, streamlit_server
 from tests.fixtures.data_health import PII_KEY, loaded_data_once
 
 pytestmark = [

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.test_app_browser import CHROMIUM, CHROMIUM_ARGS, COLD_START_MS, IDLE, streamlit_server
+from tests.browser.harness import CHROMIUM, COLD_START_MS, IDLE, streamlit_server
 from tests.fixtures.digital_map import HOT_PROVINCE, map_warehouse
 
 pytestmark = [
@@ -23,25 +23,6 @@ def server(fixture_warehouse, tmp_path_factory) -> Iterator[str]:
     data_dir, _ = map_warehouse(fixture_warehouse, tmp_path_factory.mktemp("map-browser"))
     with streamlit_server(data_dir, tmp_path_factory.mktemp("st") / "server.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale="vi-VN")
-    page = context.new_page()
-    page.set_default_timeout(COLD_START_MS)
-    yield page
-    context.close()
 
 
 def _open(page, url: str) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.test_app_browser import CHROMIUM, CHROMIUM_ARGS, COLD_START_MS, IDLE, streamlit_server
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, COLD_START_MS, IDLE, streamlit_server
 from tests.fixtures.trust import RISER, build_trust_warehouse
 
 pytestmark = [
