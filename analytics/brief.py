@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -360,12 +360,6 @@ def build_section(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters
         return Section(key, error=f"{type(exc).__name__}: {exc}")
 
 
-def resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> Filters:
-    """The filters with both ends of the period filled from the data (as the pages do)."""
-    k = overview.kpis(con, scope, filters)
-    return replace(filters, date_from=k.date_from, date_to=k.date_to)
-
-
 def collect(
     con: duckdb.DuckDBPyConnection,
     scope: Scope,
@@ -375,7 +369,7 @@ def collect(
     now: datetime | None = None,
 ) -> Briefing:
     """The briefing for `filters` (province_code None = the whole country) under `role`'s export rule."""
-    filters = resolve_period(con, scope, filters)
+    filters = overview.resolve_period(con, scope, filters)  # as the pages do
     province = scope.province_code or filters.province_code
     name = None
     if province:

@@ -19,7 +19,7 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 def field_changes(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, limit: int = 5) -> pl.DataFrame:
     """Top fields of the period with the previous period of equal length: field_code, name_vi, name_en,
     opinions, share, previous, change_pct (None when the field had no opinions before)."""
-    period = overview._resolve_period(con, scope, filters)
+    period = overview.resolve_period(con, scope, filters)
     current = overview.top_fields(con, scope, period, limit)
     before = overview.top_fields(con, scope, period.previous_period(), 100).select(
         "field_code", pl.col("opinions").alias("previous")

@@ -190,7 +190,7 @@ def emerging(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> 
     """The significant rises up to the end of the period, strongest first. `rises` columns: commune_code,
     commune, province_code, province, field, field_vi, field_en, lat, lon, window_days, recent, expected, ratio,
     p_value, q_value, seasonal, weekly (counts of the last `SPARK_WEEKS` weeks, oldest first)."""
-    filters = overview._resolve_period(con, scope, filters)
+    filters = overview.resolve_period(con, scope, filters)
     info = overview.data_info(con, scope)
     assert filters.date_to is not None
     spans = windows(filters.date_to, info.first_day)

@@ -240,6 +240,6 @@ def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role:
     parser = argparse.ArgumentParser(prog="python -m analytics hotspots")
     parser.add_argument("--level", choices=("province", "commune"), default="province")
     args = parser.parse_args(extra)
-    period = overview._resolve_period(con, scope, filters)
+    period = overview.resolve_period(con, scope, filters)
     table = apply_role(hotspots(con, scope, period, args.level, period.province_code), role, "export")
     return table.select(*CONTRACT_COLUMNS, "population_estimated", "suppressed")

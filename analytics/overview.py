@@ -107,7 +107,7 @@ def data_info(con: duckdb.DuckDBPyConnection, scope: Scope) -> DataInfo:
     )
 
 
-def _resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> Filters:
+def resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> Filters:
     """Fill a missing end of the period with the data's first/last day in the scope."""
     if filters.date_from is not None and filters.date_to is not None:
         return filters
@@ -149,7 +149,7 @@ def _handling_counts(
 
 def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> Kpis:
     """Opinions in the period, in the previous period of equal length, and the on-time share."""
-    filters = _resolve_period(con, scope, filters)
+    filters = resolve_period(con, scope, filters)
     as_of = data_info(con, scope).as_of
     current = _handling_counts(con, scope, filters, as_of)
     previous_filters = filters.previous_period()
@@ -284,7 +284,7 @@ def monthly_trend(
 ) -> pl.DataFrame:
     """Opinions per calendar month over the `months` months ending with the period's end (empty months = 0).
     Columns: month (first day), opinions."""
-    window = trend_window(_resolve_period(con, scope, filters), months)
+    window = trend_window(resolve_period(con, scope, filters), months)
     scope_sql, scope_params = scope_predicate(scope, "f")
     filter_sql, filter_params = filter_predicate(window, "f")
     counts = query(
@@ -382,5 +382,5 @@ def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role:
     from analytics import protected  # (protected builds on this module)
 
     del extra
-    period = _resolve_period(con, scope, filters)
+    period = resolve_period(con, scope, filters)
     return protected.rate_by_area(rate_by_area(con, scope, period), role, "export")

@@ -75,7 +75,7 @@ def field_counts(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters,
 def on_time(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, provinces: list[str]) -> pl.DataFrame:
     """Share answered on time per publishing province (overview's rule and denominator): province_code, name,
     due, on_time, on_time_share, suppressed (share hidden when either count is below the threshold)."""
-    period = overview._resolve_period(con, scope, filters)
+    period = overview.resolve_period(con, scope, filters)
     names = dict(overview.provinces(con, scope).select("province_code", "name_vi").iter_rows())
     rows = []
     for code in provinces:

@@ -20,7 +20,7 @@ SCALE = "Blues"
 TEMPLATE = "plotly_white"
 
 
-def _layout(fig: go.Figure, title: str, height: int, lang: str) -> go.Figure:
+def apply_layout(fig: go.Figure, title: str, height: int, lang: str) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         template=TEMPLATE,
@@ -61,7 +61,7 @@ def top_fields_bar(frame: pl.DataFrame, *, total: int, date_from: date, date_to:
     )
     fig.update_xaxes(title_text=text("chart.opinions", lang))
     title = text("chart.fields_title", lang, total=fmt_int(total, lang), period=fmt_period(date_from, date_to, lang))
-    fig = _layout(fig, title, 90 + 32 * max(len(rows), 3), lang)
+    fig = apply_layout(fig, title, 90 + 32 * max(len(rows), 3), lang)
     return fig
 
 
@@ -103,11 +103,11 @@ def rate_bar(frame: pl.DataFrame, *, title: str, lang: str, limit: int = 15) -> 
         )
     )
     fig.update_xaxes(title_text=text("chart.rate", lang))
-    fig = _layout(fig, title, 90 + 28 * max(len(rows), 3), lang)
+    fig = apply_layout(fig, title, 90 + 28 * max(len(rows), 3), lang)
     return fig
 
 
-def _coordinates(geometry: dict) -> list[tuple[float, float]]:
+def geometry_points(geometry: dict) -> list[tuple[float, float]]:
     points: list[tuple[float, float]] = []
 
     def walk(node: object) -> None:
@@ -131,7 +131,7 @@ def rate_map(frame: pl.DataFrame, boundaries: pl.DataFrame, *, title: str, lang:
         {"type": "Feature", "id": code, "properties": {}, "geometry": json.loads(geometry)}
         for code, geometry in shapes.select("code", "geometry").iter_rows()
     ]
-    points = [p for f in features for p in _coordinates(f["geometry"])]
+    points = [p for f in features for p in geometry_points(f["geometry"])]
     lons, lats = [p[0] for p in points], [p[1] for p in points]
     span = max(max(lons) - min(lons), max(lats) - min(lats), 0.05)
     zoom = max(3.5, min(11.0, math.log2(340 / span)))  # ~500 px of map height across the span
@@ -159,7 +159,7 @@ def rate_map(frame: pl.DataFrame, boundaries: pl.DataFrame, *, title: str, lang:
             "zoom": zoom,
         }
     )
-    fig = _layout(fig, title, 560, lang)
+    fig = apply_layout(fig, title, 560, lang)
     return fig
 
 
@@ -178,7 +178,7 @@ def monthly_trend_line(frame: pl.DataFrame, *, lang: str) -> go.Figure:
     fig.update_xaxes(title_text=text("chart.month", lang), tickformat="%m/%Y", dtick="M1")
     fig.update_yaxes(title_text=text("chart.opinions", lang), rangemode="tozero")
     period = fmt_period(months[0], _month_end(months[-1]), lang) if months else ""
-    fig = _layout(fig, text("chart.trend_title", lang, period=period), 360, lang)
+    fig = apply_layout(fig, text("chart.trend_title", lang, period=period), 360, lang)
     return fig
 
 

@@ -8,7 +8,7 @@ import json
 import plotly.graph_objects as go
 import polars as pl
 
-from ui.charts import ACCENT, _coordinates, _layout
+from ui.charts import ACCENT, apply_layout, geometry_points
 from ui.i18n import fmt_num, fmt_pct, text
 
 PALETTE = ["#1f5f8b", "#d08c2b", "#3b8b5a", "#9b3b5a", "#6b6b9b", "#8b6b3b"]
@@ -39,7 +39,7 @@ def event_study(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
     fig.add_vline(x=-0.5, line_dash="dot", line_color="#c0392b")
     fig.update_xaxes(title_text=text("models.event_x", lang), dtick=1)
     fig.update_yaxes(title_text=text("models.event_y", lang))
-    return _layout(fig, title, 380, lang)
+    return apply_layout(fig, title, 380, lang)
 
 
 def adoption_map(
@@ -97,14 +97,14 @@ def adoption_map(
             hovertemplate="%{text}<extra></extra>",
         )
     )
-    lons = [p[0] for f in features for p in _coordinates(f["geometry"])]
+    lons = [p[0] for f in features for p in geometry_points(f["geometry"])]
     if shapes["approximate"].any():
         title = f"{title} · {text('chart.approximate', lang)}"
     fig.update_layout(  # the mainland in view: the islands would stretch a fitted view (shared/geo README)
         map={"style": "white-bg", "center": {"lon": min((min(lons) + max(lons)) / 2, 107.0), "lat": 16.0}, "zoom": 4.2},
         showlegend=False,
     )
-    return _layout(fig, title, 620, lang)
+    return apply_layout(fig, title, 620, lang)
 
 
 def adoption_timeline(first: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
@@ -123,7 +123,7 @@ def adoption_timeline(first: pl.DataFrame, *, title: str, lang: str) -> go.Figur
             )
         )
     fig.update_xaxes(tickformat="%m/%Y")
-    return _layout(fig, title, 120 + 16 * first["province_name"].n_unique(), lang)
+    return apply_layout(fig, title, 120 + 16 * first["province_name"].n_unique(), lang)
 
 
 def bars(labels: list[str], values: list[float | None], *, title: str, lang: str, percent: bool = False,
@@ -155,7 +155,7 @@ def bars(labels: list[str], values: list[float | None], *, title: str, lang: str
     if percent:
         fig.update_xaxes(tickformat=".0%")
     fig.update_layout(showlegend=False)
-    return _layout(fig, title, 90 + 34 * max(len(labels), 3), lang)
+    return apply_layout(fig, title, 90 + 34 * max(len(labels), 3), lang)
 
 
 def lines(frame: pl.DataFrame, *, x: str, y: str, series: str | None, title: str, lang: str,
@@ -177,7 +177,7 @@ def lines(frame: pl.DataFrame, *, x: str, y: str, series: str | None, title: str
     if percent:
         fig.update_yaxes(tickformat=".0%")
     fig.update_yaxes(rangemode="tozero")
-    return _layout(fig, title, 380, lang)
+    return apply_layout(fig, title, 380, lang)
 
 
 def cone(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
@@ -196,7 +196,7 @@ def cone(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
         )
     fig.update_xaxes(type="log")
     fig.update_layout(barmode="group")
-    return _layout(fig, title, 360, lang)
+    return apply_layout(fig, title, 360, lang)
 
 
 def chain_funnel(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
@@ -209,7 +209,7 @@ def chain_funnel(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
             marker={"color": ACCENT},
         )
     )
-    return _layout(fig, title, 320, lang)
+    return apply_layout(fig, title, 320, lang)
 
 
 def status_stack(counts: pl.DataFrame, *, title: str, lang: str, scope_names: dict[str, str]) -> go.Figure:
@@ -227,4 +227,4 @@ def status_stack(counts: pl.DataFrame, *, title: str, lang: str, scope_names: di
             )
         )
     fig.update_layout(barmode="stack")
-    return _layout(fig, title, 120 + 26 * max(counts["scope"].n_unique(), 3), lang)
+    return apply_layout(fig, title, 120 + 26 * max(counts["scope"].n_unique(), 3), lang)

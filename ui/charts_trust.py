@@ -10,7 +10,7 @@ import polars as pl
 
 from analytics.trust import RANK_DRAWS, TrustResult
 from etl.items import Catalogue
-from ui.charts import ACCENT, _layout
+from ui.charts import ACCENT, apply_layout
 from ui.i18n import fmt_int, fmt_num, text
 
 QUARTILE_COLOURS = {1: "#1a7f4b", 2: "#7cb342", 3: "#f4a62a", 4: "#c0392b"}
@@ -108,7 +108,7 @@ def trend_chart(
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=waves, title=text("trust.wave", lang))
     fig.update_yaxes(title=text("trust.axis_index", lang), rangemode="tozero")
     title = text("trust.trend_title", lang, first=waves[0] if waves else "", last=waves[-1] if waves else "")
-    fig = _layout(fig, title, 420, lang)
+    fig = apply_layout(fig, title, 420, lang)
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     return fig
 
@@ -160,7 +160,7 @@ def caterpillar(frame: pl.DataFrame, names: dict[str, str], *, wave: str, lang: 
     order = [names.get(c, c) for c in rows["province_code"]]
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=order)
     fig.update_xaxes(title=text("trust.axis_index", lang))
-    fig = _layout(fig, text("trust.caterpillar_title", lang, wave=wave), max(380, 22 * rows.height + 120), lang)
+    fig = apply_layout(fig, text("trust.caterpillar_title", lang, wave=wave), max(380, 22 * rows.height + 120), lang)
     fig.update_layout(legend={"orientation": "h", "y": -0.08})
     return fig
 
@@ -207,7 +207,7 @@ def profile_chart(
     fig.update_layout(barmode="group")
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=text("trust.axis_score", lang), range=[0, 100])
-    return _layout(fig, text("trust.profile_title", lang, wave=wave), 420, lang)
+    return apply_layout(fig, text("trust.profile_title", lang, wave=wave), 420, lang)
 
 
 def province_names(provinces: pl.DataFrame) -> dict[str, str]:

@@ -8,7 +8,7 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from ui.charts import ACCENT, _layout
+from ui.charts import ACCENT, apply_layout
 from ui.i18n import fmt_period, text
 
 MUTED = "#9aa5b1"
@@ -20,7 +20,9 @@ def funnel(frame: pl.DataFrame, *, date_from: date, date_to: date, lang: str) ->
     fig = go.Figure(
         go.Funnel(y=labels, x=frame["opinions"].to_list(), textinfo="value+percent initial", marker={"color": ACCENT})
     )
-    return _layout(fig, text("handling.funnel_title", lang, period=fmt_period(date_from, date_to, lang)), 320, lang)
+    return apply_layout(
+        fig, text("handling.funnel_title", lang, period=fmt_period(date_from, date_to, lang)), 320, lang
+    )
 
 
 def daily_vs_baseline(frame: pl.DataFrame, *, lang: str) -> go.Figure:
@@ -32,14 +34,16 @@ def daily_vs_baseline(frame: pl.DataFrame, *, lang: str) -> go.Figure:
                     mode="lines", line={"color": MUTED, "dash": "dash"})  # fmt: skip
     period = fmt_period(frame["day"].min(), frame["day"].max(), lang) if frame.height else ""
     fig.update_layout(legend={"orientation": "h", "y": -0.15})
-    return _layout(fig, text("campaign.daily_title", lang, period=period), 360, lang)
+    return apply_layout(fig, text("campaign.daily_title", lang, period=period), 360, lang)
 
 
 def levels_bar(frame: pl.DataFrame, *, date_from: date, date_to: date, lang: str) -> go.Figure:
     """Opinions per handling level in the window."""
     labels = [text(f"level.{lv or 'none'}", lang) for lv in frame["level"]]
     fig = go.Figure(go.Bar(x=labels, y=frame["opinions"].to_list(), marker={"color": ACCENT}))
-    return _layout(fig, text("campaign.levels_title", lang, period=fmt_period(date_from, date_to, lang)), 320, lang)
+    return apply_layout(
+        fig, text("campaign.levels_title", lang, period=fmt_period(date_from, date_to, lang)), 320, lang
+    )
 
 
 def rising_fields_bar(
@@ -56,4 +60,4 @@ def rising_fields_bar(
                            customdata=list(zip(shown["current"], shown["previous"], strict=True)),
                            hovertemplate="%{y}: %{customdata[0]} / %{customdata[1]}<extra></extra>"))  # fmt: skip
     title = text("voices.rising_title", lang, period=fmt_period(date_from, date_to, lang))
-    return _layout(fig, title, 80 + 24 * max(shown.height, 1), lang)
+    return apply_layout(fig, title, 80 + 24 * max(shown.height, 1), lang)

@@ -34,7 +34,7 @@ def warehouse_path() -> str | None:
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
+def connection_at(path: str) -> duckdb.DuckDBPyConnection:
     return db.open_warehouse(path)
 
 
@@ -43,7 +43,7 @@ def connection() -> duckdb.DuckDBPyConnection:
     path = warehouse_path()
     if path is None:
         raise NoWarehouse
-    return _connection(path)
+    return connection_at(path)
 
 
 def viewer_scope() -> Scope:
@@ -59,7 +59,7 @@ def _role() -> str:
     return auth.viewer_role()
 
 
-def _path() -> str:
+def current_path() -> str:
     path = warehouse_path()
     if path is None:
         raise NoWarehouse
@@ -68,99 +68,99 @@ def _path() -> str:
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _data_info(path: str, scope: Scope) -> overview.DataInfo:
-    return overview.data_info(_connection(path), scope)
+    return overview.data_info(connection_at(path), scope)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _kpis(path: str, scope: Scope, filters: Filters) -> overview.Kpis:
-    return overview.kpis(_connection(path), scope, filters)
+    return overview.kpis(connection_at(path), scope, filters)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _top_fields(path: str, scope: Scope, filters: Filters, limit: int) -> pl.DataFrame:
-    return overview.top_fields(_connection(path), scope, filters, limit)
+    return overview.top_fields(connection_at(path), scope, filters, limit)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _rate_by_area(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return overview.rate_by_area(_connection(path), scope, filters)
+    return overview.rate_by_area(connection_at(path), scope, filters)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _monthly_trend(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return overview.monthly_trend(_connection(path), scope, filters)
+    return overview.monthly_trend(connection_at(path), scope, filters)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _boundaries(path: str, scope: Scope, level: str, province_code: str | None) -> pl.DataFrame:
-    return overview.boundaries(_connection(path), scope, level, province_code)
+    return overview.boundaries(connection_at(path), scope, level, province_code)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _provinces(path: str, scope: Scope) -> pl.DataFrame:
-    return overview.provinces(_connection(path), scope)
+    return overview.provinces(connection_at(path), scope)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _communes(path: str, scope: Scope, province_code: str) -> pl.DataFrame:
-    return overview.communes(_connection(path), scope, province_code)
+    return overview.communes(connection_at(path), scope, province_code)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _fields(path: str, scope: Scope) -> pl.DataFrame:
-    return overview.fields(_connection(path), scope)
+    return overview.fields(connection_at(path), scope)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _channels(path: str, scope: Scope) -> pl.DataFrame:
-    return overview.channels(_connection(path), scope)
+    return overview.channels(connection_at(path), scope)
 
 
 def data_info(scope: Scope) -> overview.DataInfo:
     """See analytics.overview.data_info."""
-    return _data_info(_path(), scope)
+    return _data_info(current_path(), scope)
 
 
 def kpis(scope: Scope, filters: Filters) -> overview.Kpis:
     """See analytics.overview.kpis; counts under the viewer's small-count rule (analytics.protected)."""
-    return protected.kpis(_kpis(_path(), scope, filters), _role(), "screen")
+    return protected.kpis(_kpis(current_path(), scope, filters), _role(), "screen")
 
 
 def top_fields(scope: Scope, filters: Filters, limit: int = 10) -> pl.DataFrame:
     """See analytics.overview.top_fields; under the viewer's small-count rule."""
-    return protected.top_fields(_top_fields(_path(), scope, filters, limit), _role(), "screen")
+    return protected.top_fields(_top_fields(current_path(), scope, filters, limit), _role(), "screen")
 
 
 def rate_by_area(scope: Scope, filters: Filters) -> pl.DataFrame:
     """See analytics.overview.rate_by_area; under the viewer's small-count rule."""
-    return protected.rate_by_area(_rate_by_area(_path(), scope, filters), _role(), "screen")
+    return protected.rate_by_area(_rate_by_area(current_path(), scope, filters), _role(), "screen")
 
 
 def monthly_trend(scope: Scope, filters: Filters) -> pl.DataFrame:
     """See analytics.overview.monthly_trend; under the viewer's small-count rule."""
-    return protected.monthly_trend(_monthly_trend(_path(), scope, filters), _role(), "screen")
+    return protected.monthly_trend(_monthly_trend(current_path(), scope, filters), _role(), "screen")
 
 
 def boundaries(scope: Scope, level: str, province_code: str | None = None) -> pl.DataFrame:
     """See analytics.overview.boundaries."""
-    return _boundaries(_path(), scope, level, province_code)
+    return _boundaries(current_path(), scope, level, province_code)
 
 
 def provinces(scope: Scope) -> pl.DataFrame:
     """See analytics.overview.provinces."""
-    return _provinces(_path(), scope)
+    return _provinces(current_path(), scope)
 
 
 def communes(scope: Scope, province_code: str) -> pl.DataFrame:
     """See analytics.overview.communes."""
-    return _communes(_path(), scope, province_code)
+    return _communes(current_path(), scope, province_code)
 
 
 def fields(scope: Scope) -> pl.DataFrame:
     """See analytics.overview.fields."""
-    return _fields(_path(), scope)
+    return _fields(current_path(), scope)
 
 
 def channels(scope: Scope) -> pl.DataFrame:
     """See analytics.overview.channels."""
-    return _channels(_path(), scope)
+    return _channels(current_path(), scope)

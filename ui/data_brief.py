@@ -7,17 +7,17 @@ import streamlit as st
 from analytics import brief
 from analytics.filters import Filters
 from analytics.scope import Scope
-from ui.data import MAX_RESULTS, RESULT_TTL, _connection, _path
+from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
 
 
 @st.cache_resource(ttl=RESULT_TTL, max_entries=MAX_RESULTS // 8, show_spinner=False)
 def _briefing(path: str, scope: Scope, filters: Filters) -> brief.Briefing:
-    return brief.collect(_connection(path), scope, filters, brief.ROLE)  # frozen: safe to share
+    return brief.collect(connection_at(path), scope, filters, brief.ROLE)  # frozen: safe to share
 
 
 def briefing(scope: Scope, filters: Filters) -> brief.Briefing:
     """See analytics.brief.collect (presenter rules)."""
-    return _briefing(_path(), scope, filters)
+    return _briefing(current_path(), scope, filters)
 
 
 def pack(scope: Scope, filters: Filters, fmt: str, lang: str) -> bytes:

@@ -13,26 +13,26 @@ import streamlit as st
 from analytics import membership, milestones, models, monitoring, outcomes
 from analytics.filters import Filters
 from analytics.scope import Scope
-from ui.data import MAX_RESULTS, RESULT_TTL, _connection, _path
+from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
 
 _cache = st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 
 
 @_cache
 def _models(path: str, scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    con = _connection(path)
+    con = connection_at(path)
     results = models.estimates(con, scope)
     return models.table(results), models.event_studies(results), models.adoptions(con, scope), models.panels(con, scope)
 
 
 @_cache
 def _features(path: str, scope: Scope) -> pl.DataFrame:
-    return models.province_features(_connection(path), scope)
+    return models.province_features(connection_at(path), scope)
 
 
 @_cache
 def _membership(path: str, scope: Scope, filters: Filters) -> dict[str, pl.DataFrame | str | None]:
-    con = _connection(path)
+    con = connection_at(path)
     period = membership.snapshot_period(con, scope, filters)
     if period is None:
         return {"period": None}
@@ -47,7 +47,7 @@ def _membership(path: str, scope: Scope, filters: Filters) -> dict[str, pl.DataF
 
 @_cache
 def _monitoring(path: str, scope: Scope, filters: Filters) -> dict[str, object]:
-    con = _connection(path)
+    con = connection_at(path)
     as_of = monitoring.as_of_date(con, scope)
     return {
         "as_of": as_of,
@@ -59,50 +59,50 @@ def _monitoring(path: str, scope: Scope, filters: Filters) -> dict[str, object]:
 
 @_cache
 def _outcomes(path: str, scope: Scope, filters: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
-    con = _connection(path)
+    con = connection_at(path)
     return outcomes.summary(con, scope, filters), outcomes.monthly(con, scope, filters)
 
 
 @_cache
 def _outcome_by_province(path: str, scope: Scope, filters: Filters, indicator: str) -> pl.DataFrame:
-    return outcomes.by_province(_connection(path), scope, filters, indicator)
+    return outcomes.by_province(connection_at(path), scope, filters, indicator)
 
 
 @_cache
 def _milestones(path: str, scope: Scope, filters: Filters) -> tuple[pl.DataFrame, date]:
-    con = _connection(path)
+    con = connection_at(path)
     as_of = monitoring.as_of_date(con, scope)
     return milestones.milestones(con, scope, filters, as_of), as_of
 
 
 def model_results(scope: Scope) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """(replication table, event studies, adoptions, outcome panels): see analytics.models."""
-    return _models(_path(), scope)
+    return _models(current_path(), scope)
 
 
 def province_features(scope: Scope) -> pl.DataFrame:
-    return _features(_path(), scope)
+    return _features(current_path(), scope)
 
 
 def membership_view(scope: Scope, filters: Filters) -> dict:
     """Snapshot period, inverted-cone verdicts, coverage trend, cone and base growth: see analytics.membership."""
-    return _membership(_path(), scope, filters)
+    return _membership(current_path(), scope, filters)
 
 
 def monitoring_view(scope: Scope, filters: Filters) -> dict:
     """As-of date, activity targets, dialogues and recommendations: see analytics.monitoring."""
-    return _monitoring(_path(), scope, filters)
+    return _monitoring(current_path(), scope, filters)
 
 
 def outcomes_view(scope: Scope, filters: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(summary, monthly): see analytics.outcomes."""
-    return _outcomes(_path(), scope, filters)
+    return _outcomes(current_path(), scope, filters)
 
 
 def outcome_by_province(scope: Scope, filters: Filters, indicator: str) -> pl.DataFrame:
-    return _outcome_by_province(_path(), scope, filters, indicator)
+    return _outcome_by_province(current_path(), scope, filters, indicator)
 
 
 def milestones_view(scope: Scope, filters: Filters) -> tuple[pl.DataFrame, date]:
     """(milestones with status, as-of date): see analytics.milestones."""
-    return _milestones(_path(), scope, filters)
+    return _milestones(current_path(), scope, filters)

@@ -21,7 +21,7 @@ from analytics.filters import Filters
 from analytics.scope import Scope
 from etl import templates, upload
 from ui import data
-from ui.data import MAX_RESULTS, RESULT_TTL, _connection, _path
+from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
 from ui.i18n import fmt_date, fmt_datetime, fmt_int, fmt_pct, text
 
 _cache = st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
@@ -45,42 +45,42 @@ COUNT_COLORS = {
 
 @_cache
 def _history(path: str, scope: Scope) -> pl.DataFrame:
-    return datahealth.load_history(_connection(path), scope)
+    return datahealth.load_history(connection_at(path), scope)
 
 
 @_cache
 def _loads_of_file(path: str, scope: Scope, name: str) -> pl.DataFrame:
-    return datahealth.loads_of_file(_connection(path), scope, name)
+    return datahealth.loads_of_file(connection_at(path), scope, name)
 
 
 @_cache
 def _top_reasons(path: str, scope: Scope, load_id: str | None) -> pl.DataFrame:
-    return datahealth.top_reasons(_connection(path), scope, load_id)
+    return datahealth.top_reasons(connection_at(path), scope, load_id)
 
 
 @_cache
 def _examples(path: str, scope: Scope, codes: tuple[str, ...]) -> pl.DataFrame:
-    return datahealth.reason_examples(_connection(path), scope, list(codes))
+    return datahealth.reason_examples(connection_at(path), scope, list(codes))
 
 
 @_cache
 def _quarantined_files(path: str, scope: Scope) -> pl.DataFrame:
-    return datahealth.quarantined_files(_connection(path), scope)
+    return datahealth.quarantined_files(connection_at(path), scope)
 
 
 @_cache
 def _quarantine_rows(path: str, scope: Scope, load_id: str, file_path: str, sheet: str | None) -> pl.DataFrame:
-    return datahealth.quarantine_rows(_connection(path), scope, load_id, file_path, sheet)
+    return datahealth.quarantine_rows(connection_at(path), scope, load_id, file_path, sheet)
 
 
 @st.cache_data(ttl=60, max_entries=MAX_RESULTS, show_spinner=False)
 def _freshness(path: str, scope: Scope, silent_days: int) -> pl.DataFrame:
-    return datahealth.freshness(_connection(path), scope, silent_days, datetime.now())
+    return datahealth.freshness(connection_at(path), scope, silent_days, datetime.now())
 
 
 @_cache
 def _silent_communes(path: str, scope: Scope, filters: Filters) -> tuple[pl.DataFrame, int]:
-    con = _connection(path)
+    con = connection_at(path)
     return datahealth.communes_without_opinions(con, scope, filters), datahealth.commune_count(con, scope, filters)
 
 
@@ -92,36 +92,36 @@ def template_bytes(kind_name: str) -> bytes:
 
 def history(scope: Scope) -> pl.DataFrame:
     """See analytics.datahealth.load_history."""
-    return _history(_path(), scope)
+    return _history(current_path(), scope)
 
 
 def loads_of_file(scope: Scope, name: str) -> pl.DataFrame:
-    return _loads_of_file(_path(), scope, name)
+    return _loads_of_file(current_path(), scope, name)
 
 
 def top_reasons(scope: Scope, load_id: str | None = None) -> pl.DataFrame:
-    return _top_reasons(_path(), scope, load_id)
+    return _top_reasons(current_path(), scope, load_id)
 
 
 def examples(scope: Scope, codes: list[str]) -> pl.DataFrame:
-    return _examples(_path(), scope, tuple(codes))
+    return _examples(current_path(), scope, tuple(codes))
 
 
 def quarantined_files(scope: Scope) -> pl.DataFrame:
-    return _quarantined_files(_path(), scope)
+    return _quarantined_files(current_path(), scope)
 
 
 def quarantine_rows(scope: Scope, load_id: str, file_path: str, sheet: str | None) -> pl.DataFrame:
-    return _quarantine_rows(_path(), scope, load_id, file_path, sheet)
+    return _quarantine_rows(current_path(), scope, load_id, file_path, sheet)
 
 
 def freshness(scope: Scope, silent_days: int) -> pl.DataFrame:
-    return _freshness(_path(), scope, silent_days)
+    return _freshness(current_path(), scope, silent_days)
 
 
 def silent_communes(scope: Scope, filters: Filters) -> tuple[pl.DataFrame, int]:
     """Communes without opinions under the filters, and how many communes were looked at."""
-    return _silent_communes(_path(), scope, filters)
+    return _silent_communes(current_path(), scope, filters)
 
 
 def quarantine_download(scope: Scope, load_id: str, file_path: str, sheet: str | None, kind: str, sha256: str) -> bytes:

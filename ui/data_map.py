@@ -13,7 +13,7 @@ from analytics.filters import Filters
 from analytics.scope import Scope
 from ui import data
 from ui.data import MAX_RESULTS, RESULT_TTL
-from ui.filters import ALL, COMMUNE, PROVINCE, _to_url
+from ui.filters import ALL, COMMUNE, PROVINCE, to_url
 
 LIVE_SECONDS = 30  # with ui.data's 30 s pointer TTL, a new generation shows within 60 s
 CHART_KEY = "map_chart"
@@ -28,12 +28,12 @@ def viewer_role() -> str:
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _hotspots(path: str, scope: Scope, filters: Filters, level: str, province: str | None) -> pl.DataFrame:
-    return hotspots.hotspots(data._connection(path), scope, filters, level, province)
+    return hotspots.hotspots(data.connection_at(path), scope, filters, level, province)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _boundaries(path: str, scope: Scope, level: str, province: str | None) -> pl.DataFrame:
-    con = data._connection(path)
+    con = data.connection_at(path)
     if level == "commune" and province is None:
         return hotspots._all_commune_boundaries(con, scope)
     return overview.boundaries(con, scope, level, province)
@@ -41,38 +41,38 @@ def _boundaries(path: str, scope: Scope, level: str, province: str | None) -> pl
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _emerging(path: str, scope: Scope, filters: Filters) -> emerging.Emerging:
-    return emerging.emerging(data._connection(path), scope, filters)
+    return emerging.emerging(data.connection_at(path), scope, filters)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _density(path: str, scope: Scope, filters: Filters) -> hexbins.Density:
-    return hexbins.density(data._connection(path), scope, filters)
+    return hexbins.density(data.connection_at(path), scope, filters)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _field_changes(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return concerns.field_changes(data._connection(path), scope, filters)
+    return concerns.field_changes(data.connection_at(path), scope, filters)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _examples(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return concerns.example_opinions(data._connection(path), scope, filters)
+    return concerns.example_opinions(data.connection_at(path), scope, filters)
 
 
 def hotspot_table(scope: Scope, filters: Filters, level: str, province: str | None, role: str) -> pl.DataFrame:
     """See analytics.hotspots.hotspots, with the role's on-screen small-count rule applied."""
-    table = _hotspots(data._path(), scope, filters, level, province)
+    table = _hotspots(data.current_path(), scope, filters, level, province)
     return hotspots.apply_role(table, role, "screen")
 
 
 def boundaries(scope: Scope, level: str, province: str | None) -> pl.DataFrame:
     """Polygons of the mapped areas (every commune of the country when level is commune and no province)."""
-    return _boundaries(data._path(), scope, level, province)
+    return _boundaries(data.current_path(), scope, level, province)
 
 
 def emerging_issues(scope: Scope, filters: Filters, role: str) -> emerging.Emerging:
     """See analytics.emerging.emerging, with the role's on-screen rule applied to the rises."""
-    found = _emerging(data._path(), scope, filters)
+    found = _emerging(data.current_path(), scope, filters)
     return replace(found, rises=emerging.apply_role(found.rises, role, "screen"))
 
 
@@ -92,19 +92,19 @@ def area_name(scope: Scope, filters: Filters) -> str | None:
 
 def density(scope: Scope, filters: Filters) -> hexbins.Density:
     """See analytics.hexbins.density."""
-    return _density(data._path(), scope, filters)
+    return _density(data.current_path(), scope, filters)
 
 
 def field_changes(scope: Scope, filters: Filters) -> pl.DataFrame:
     """See analytics.concerns.field_changes."""
-    return _field_changes(data._path(), scope, filters)
+    return _field_changes(data.current_path(), scope, filters)
 
 
 def examples(scope: Scope, filters: Filters) -> pl.DataFrame:
     """See analytics.concerns.example_opinions; nothing for roles that do not read citizens' words (ui.auth)."""
     from ui import auth
 
-    found = _examples(data._path(), scope, filters)
+    found = _examples(data.current_path(), scope, filters)
     return found if auth.viewer().reads_text else found.clear()
 
 
@@ -133,7 +133,7 @@ def url_choice(key: str, options: list[str], default: str) -> None:
 
 def mirror_choice(key: str, value: str | None, default: str) -> None:
     """Write a choice's code to the URL (the default leaves no parameter), as the filter bar does."""
-    _to_url(key, [value if value != default else None])
+    to_url(key, [value if value != default else None])
 
 
 def back_to_country() -> None:

@@ -24,17 +24,17 @@ def settings() -> pl.DataFrame:
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _field_counts(path: str, scope: Scope, filters: Filters, provinces: tuple[str, ...]) -> pl.DataFrame:
-    return public.field_counts(data._connection(path), scope, filters, list(provinces))
+    return public.field_counts(data.connection_at(path), scope, filters, list(provinces))
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _on_time(path: str, scope: Scope, filters: Filters, provinces: tuple[str, ...]) -> pl.DataFrame:
-    return public.on_time(data._connection(path), scope, filters, list(provinces))
+    return public.on_time(data.connection_at(path), scope, filters, list(provinces))
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _answers(path: str, scope: Scope, filters: Filters, provinces: tuple[str, ...]) -> pl.DataFrame:
-    return public.answers(data._connection(path), scope, filters, list(provinces))
+    return public.answers(data.connection_at(path), scope, filters, list(provinces))
 
 
 def _count_text(column: str, lang: str) -> pl.Expr:
@@ -43,7 +43,7 @@ def _count_text(column: str, lang: str) -> pl.Expr:
 
 def field_table(scope: Scope, filters: Filters, provinces: list[str], lang: str) -> pl.DataFrame:
     """Opinions per field in the publishing provinces, as shown."""
-    frame = _field_counts(data._path(), scope, filters, tuple(provinces))
+    frame = _field_counts(data.current_path(), scope, filters, tuple(provinces))
     name = "name_en" if lang == "en" else "name_vi"
     return frame.select(
         pl.col(name).alias(t("public.col.field")),
@@ -55,7 +55,7 @@ def field_table(scope: Scope, filters: Filters, provinces: list[str], lang: str)
 
 def on_time_table(scope: Scope, filters: Filters, provinces: list[str], lang: str) -> pl.DataFrame:
     """Share answered on time per publishing province, as shown."""
-    frame = _on_time(data._path(), scope, filters, tuple(provinces))
+    frame = _on_time(data.current_path(), scope, filters, tuple(provinces))
     return frame.select(
         pl.col("name").alias(t("public.col.province")),
         _count_text("due", lang).alias(t("public.col.due")),
@@ -66,7 +66,7 @@ def on_time_table(scope: Scope, filters: Filters, provinces: list[str], lang: st
 
 def answers_table(scope: Scope, filters: Filters, provinces: list[str], lang: str) -> pl.DataFrame:
     """Answered and resolved opinions per field in the publishing provinces, as shown."""
-    frame = _answers(data._path(), scope, filters, tuple(provinces))
+    frame = _answers(data.current_path(), scope, filters, tuple(provinces))
     name = "name_en" if lang == "en" else "name_vi"
     return frame.select(
         pl.col(name).alias(t("public.col.field")),

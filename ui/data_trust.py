@@ -6,14 +6,14 @@ import streamlit as st
 
 from analytics import trust
 from analytics.scope import Scope
-from ui.data import MAX_RESULTS, RESULT_TTL, _connection, _path
+from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _trust_index(path: str, scope: Scope) -> trust.TrustResult:
-    return trust.trust_index(_connection(path), scope)
+    return trust.trust_index(connection_at(path), scope)
 
 
 def trust_index(scope: Scope) -> trust.TrustResult:
     """See analytics.trust.trust_index."""
-    return _trust_index(_path(), scope)
+    return _trust_index(current_path(), scope)

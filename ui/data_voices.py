@@ -9,63 +9,63 @@ import streamlit as st
 from analytics import campaign, handling, voices
 from analytics.filters import Filters
 from analytics.scope import Scope
-from ui.data import MAX_RESULTS, RESULT_TTL, _connection, _path
+from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _search(path: str, scope: Scope, filters: Filters, text: str, page: int) -> pl.DataFrame:
-    return voices.search(_connection(path), scope, filters, text, page)
+    return voices.search(connection_at(path), scope, filters, text, page)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _count(path: str, scope: Scope, filters: Filters, text: str) -> int:
-    return voices.count(_connection(path), scope, filters, text)
+    return voices.count(connection_at(path), scope, filters, text)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=16, show_spinner=False)
 def _export_csv(path: str, scope: Scope, filters: Filters, text: str) -> bytes:
-    frame = voices.export(_connection(path), scope, filters, text)
+    frame = voices.export(connection_at(path), scope, filters, text)
     return "\ufeff".encode() + frame.write_csv().encode("utf-8")
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _detail(path: str, scope: Scope, source_system: str, source_id: str) -> dict | None:
-    return voices.detail(_connection(path), scope, source_system, source_id)
+    return voices.detail(connection_at(path), scope, source_system, source_id)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _rising_fields(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return voices.rising_fields(_connection(path), scope, filters)
+    return voices.rising_fields(connection_at(path), scope, filters)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _rising_phrases(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return voices.rising_phrases(_connection(path), scope, filters)
+    return voices.rising_phrases(connection_at(path), scope, filters)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _handling_summary(path: str, scope: Scope, filters: Filters) -> handling.Summary:
-    return handling.summary(_connection(path), scope, filters)
+    return handling.summary(connection_at(path), scope, filters)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _league(path: str, scope: Scope, filters: Filters, by: str) -> pl.DataFrame:
-    return handling.league(_connection(path), scope, filters, by)
+    return handling.league(connection_at(path), scope, filters, by)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _overdue(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return handling.overdue_cases(_connection(path), scope, filters)
+    return handling.overdue_cases(connection_at(path), scope, filters)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _campaigns(path: str, scope: Scope) -> pl.DataFrame:
-    return campaign.campaigns(_connection(path), scope)
+    return campaign.campaigns(connection_at(path), scope)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _campaign_view(path: str, scope: Scope, filters: Filters) -> dict[str, pl.DataFrame]:
-    con = _connection(path)
+    con = connection_at(path)
     return {
         "daily": campaign.daily(con, scope, filters),
         "levels": campaign.by_level(con, scope, filters),
@@ -76,12 +76,12 @@ def _campaign_view(path: str, scope: Scope, filters: Filters) -> dict[str, pl.Da
 
 def search(scope: Scope, filters: Filters, text: str, page: int) -> pl.DataFrame:
     """See analytics.voices.search."""
-    return _search(_path(), scope, filters, text, page)
+    return _search(current_path(), scope, filters, text, page)
 
 
 def count(scope: Scope, filters: Filters, text: str) -> int:
     """See analytics.voices.count."""
-    return _count(_path(), scope, filters, text)
+    return _count(current_path(), scope, filters, text)
 
 
 def export_csv(scope: Scope, filters: Filters, text: str) -> bytes:
@@ -89,44 +89,44 @@ def export_csv(scope: Scope, filters: Filters, text: str) -> bytes:
     from ui import auth
 
     auth.audit_export("voices.csv", filters)
-    return _export_csv(_path(), scope, filters, text)
+    return _export_csv(current_path(), scope, filters, text)
 
 
 def detail(scope: Scope, source_system: str, source_id: str) -> dict | None:
     """See analytics.voices.detail."""
-    return _detail(_path(), scope, source_system, source_id)
+    return _detail(current_path(), scope, source_system, source_id)
 
 
 def rising_fields(scope: Scope, filters: Filters) -> pl.DataFrame:
-    return _rising_fields(_path(), scope, filters)
+    return _rising_fields(current_path(), scope, filters)
 
 
 def rising_phrases(scope: Scope, filters: Filters) -> pl.DataFrame:
-    return _rising_phrases(_path(), scope, filters)
+    return _rising_phrases(current_path(), scope, filters)
 
 
 def handling_summary(scope: Scope, filters: Filters) -> handling.Summary:
-    return _handling_summary(_path(), scope, filters)
+    return _handling_summary(current_path(), scope, filters)
 
 
 def league(scope: Scope, filters: Filters, by: str) -> pl.DataFrame:
-    return _league(_path(), scope, filters, by)
+    return _league(current_path(), scope, filters, by)
 
 
 def overdue(scope: Scope, filters: Filters) -> pl.DataFrame:
     """See analytics.handling; citizens' words only for roles that read them (ui.auth), else empty."""
     from ui import auth
 
-    found = _overdue(_path(), scope, filters)
+    found = _overdue(current_path(), scope, filters)
     if "content" in found.columns and not auth.viewer().reads_text:
         found = found.with_columns(pl.lit(None, pl.String).alias("content"))
     return found
 
 
 def campaigns(scope: Scope) -> pl.DataFrame:
-    return _campaigns(_path(), scope)
+    return _campaigns(current_path(), scope)
 
 
 def campaign_view(scope: Scope, filters: Filters) -> dict[str, pl.DataFrame]:
     """Daily vs baseline, by level, by province and silent communes for the window in `filters`."""
-    return _campaign_view(_path(), scope, filters)
+    return _campaign_view(current_path(), scope, filters)

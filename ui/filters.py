@@ -4,7 +4,7 @@ Every widget has a key and lives in the URL, so a view is a shareable link:
 - the period uses Streamlit's own binding (`bind="query-params"`, ISO dates: `?period=2026-01-01&period=2026-03-31`);
 - province, commune, field and channel store *codes* in the URL (`?province=79&field=dat_dai`). Streamlit's
   binding writes the displayed label instead (format_func output), which would make links long and break
-  them when the language changes, so these four are synced by `_from_url`/`_to_url` below.
+  them when the language changes, so these four are synced by `from_url`/`to_url` below.
 Pages read the result with `current_filters()`.
 """
 
@@ -53,7 +53,7 @@ def province_label(row: dict, lang: str) -> str:
     return text("filters.province_merged", lang, name=row["name_vi"], merged=", ".join(merged))
 
 
-def _from_url(key: str, valid: Collection[str], *, multiple: bool = False) -> None:
+def from_url(key: str, valid: Collection[str], *, multiple: bool = False) -> None:
     """On a widget's first appearance in the session, take its value from the URL (invalid codes ignored)."""
     if key in st.session_state:
         return
@@ -64,7 +64,7 @@ def _from_url(key: str, valid: Collection[str], *, multiple: bool = False) -> No
         st.session_state[key] = value if value in valid else ALL
 
 
-def _to_url(key: str, codes: Sequence[str | None]) -> None:
+def to_url(key: str, codes: Sequence[str | None]) -> None:
     """Mirror a widget's codes into the URL; the default (nothing chosen) leaves no parameter."""
     wanted = [code for code in codes if code]
     if st.query_params.get_all(key) == wanted:
@@ -133,7 +133,7 @@ def filter_bar(scope: Scope, info: DataInfo) -> Filters:
         province_labels = {ALL: t("filters.province_all")} | {
             row["province_code"]: province_label(row, lang) for row in provinces.iter_rows(named=True)
         }
-        _from_url(PROVINCE, province_labels)
+        from_url(PROVINCE, province_labels)
         province = st.selectbox(
             t("filters.province"),
             list(province_labels),
@@ -143,7 +143,7 @@ def filter_bar(scope: Scope, info: DataInfo) -> Filters:
             on_change=_reset_commune,
             help=t("filters.province_help"),
         )
-        _to_url(PROVINCE, [province])
+        to_url(PROVINCE, [province])
 
         commune = ALL
         if province:
@@ -151,7 +151,7 @@ def filter_bar(scope: Scope, info: DataInfo) -> Filters:
             commune_labels = {ALL: t("filters.commune_all")} | dict(
                 communes.select("commune_code", "name_vi").iter_rows()
             )
-            _from_url(COMMUNE, commune_labels)
+            from_url(COMMUNE, commune_labels)
             commune = st.selectbox(
                 t("filters.commune"),
                 list(commune_labels),
@@ -159,14 +159,14 @@ def filter_bar(scope: Scope, info: DataInfo) -> Filters:
                 key=COMMUNE,
                 filter_mode="contains",
             )
-        _to_url(COMMUNE, [commune])
+        to_url(COMMUNE, [commune])
 
         for key, frame, code_column, label in (
             (FIELD, data.fields(scope), "field_code", "filters.field"),
             (CHANNEL, data.channels(scope), "channel_code", "filters.channel"),
         ):
             labels = dict(frame.select(code_column, name_column).iter_rows())
-            _from_url(key, labels, multiple=True)
+            from_url(key, labels, multiple=True)
             chosen = st.multiselect(
                 t(label),
                 list(labels),
@@ -174,5 +174,5 @@ def filter_bar(scope: Scope, info: DataInfo) -> Filters:
                 key=key,
                 placeholder=t("filters.all"),
             )
-            _to_url(key, chosen)
+            to_url(key, chosen)
     return current_filters(info)

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pydeck
 
-from ui.charts import SCALE, _coordinates, _layout
+from ui.charts import SCALE, apply_layout, geometry_points
 from ui.i18n import fmt_int, fmt_num, fmt_pct, text
 
 OUTLINES = {  # class -> (line colour, width)
@@ -42,7 +42,7 @@ def _features(shapes: pl.DataFrame) -> list[dict]:
 
 
 def _view(features: list[dict]) -> dict:
-    points = [p for f in features for p in _coordinates(f["geometry"])]
+    points = [p for f in features for p in geometry_points(f["geometry"])]
     lons, lats = [p[0] for p in points], [p[1] for p in points]
     span = max(max(lons) - min(lons), max(lats) - min(lats), 0.05)
     return {
@@ -175,7 +175,7 @@ def hotspot_map(
     )
     if shapes["approximate"].any():
         title = f"{title} · {text('chart.approximate', lang)}"
-    return _layout(fig, title, 620, lang)
+    return apply_layout(fig, title, 620, lang)
 
 
 def selected_code(selection: dict | None) -> str | None:
@@ -265,7 +265,7 @@ def field_change_bar(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure
         )
     )
     fig.update_xaxes(title_text=text("chart.opinions", lang))
-    return _layout(fig, title, 90 + 34 * max(len(rows), 3), lang)
+    return apply_layout(fig, title, 90 + 34 * max(len(rows), 3), lang)
 
 
 def emerging_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:

@@ -13,7 +13,7 @@ import streamlit as st
 from analytics.overview import DataInfo
 from analytics.scope import Scope
 from ui import data
-from ui.filters import CHANNEL, COMMUNE, FIELD, PERIOD, PROVINCE, _from_url
+from ui.filters import CHANNEL, COMMUNE, FIELD, PERIOD, PROVINCE, from_url
 from ui.i18n import LANG_KEY, LANGUAGES
 
 PARAM = "present"
@@ -57,12 +57,12 @@ def filters_from_url(scope: Scope, info: DataInfo) -> None:
     period = _dates(st.query_params.get_all(PERIOD))
     if period and PERIOD not in st.session_state:
         st.session_state[PERIOD] = period
-    _from_url(PROVINCE, {""} | set(data.provinces(scope)["province_code"].to_list()))
+    from_url(PROVINCE, {""} | set(data.provinces(scope)["province_code"].to_list()))
     province = st.session_state.get(PROVINCE) or ""
     communes = set(data.communes(scope, province)["commune_code"].to_list()) if province else set()
-    _from_url(COMMUNE, {""} | communes)
-    _from_url(FIELD, set(data.fields(scope)["field_code"].to_list()), multiple=True)
-    _from_url(CHANNEL, set(data.channels(scope)["channel_code"].to_list()), multiple=True)
+    from_url(COMMUNE, {""} | communes)
+    from_url(FIELD, set(data.fields(scope)["field_code"].to_list()), multiple=True)
+    from_url(CHANNEL, set(data.channels(scope)["channel_code"].to_list()), multiple=True)
 
 
 def step(delta: int, count: int) -> None:
