@@ -197,9 +197,9 @@ def _handling(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, ro
 
 
 def _trust(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str) -> Section:
-    from analytics import trust
+    from analytics import protected, trust
 
-    result = trust.trust_index(con, scope)
+    result = protected.trust_result(trust.trust_index(con, scope), role, MEDIUM)  # n < 10: no n, no index
     wave = result.latest_wave()
     if wave is None:
         return Section("trust", (), {"result": result, "wave": None})
@@ -209,6 +209,7 @@ def _trust(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role:
             "trust_national",
             nat["index"],
             "num",
+            nat["n"] is None,
             args={"wave": wave, "low": nat["ci_low"], "high": nat["ci_high"], "n": nat["n"]},
         )  # fmt: skip
     ]

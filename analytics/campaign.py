@@ -147,6 +147,9 @@ def silent_communes(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filte
 
 
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
-    """`python -m analytics campaign --from D --to D`: the page's per-province table for the window."""
-    del role, extra
-    return by_province(con, scope, filters)
+    """`python -m analytics campaign --from D --to D [--role R]`: the page's per-province table for the window
+    under the role's export rule (analytics.protected.campaign_provinces)."""
+    from analytics import protected  # (protected builds on this module)
+
+    del extra
+    return protected.campaign_provinces(by_province(con, scope, filters), role, "export")

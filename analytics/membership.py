@@ -272,8 +272,12 @@ def base_growth(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) 
 
 
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
-    """`python -m analytics membership`: one row per organisation × province of the snapshot period."""
-    del role  # small-count rules per role arrive with the access-control issue
+    """`python -m analytics membership`: one row per organisation × province of the snapshot period.
+
+    `--role` changes nothing here: members and eligible people come from the organisations' own registers,
+    summed to province level, and say nothing about anyone's opinion (DESIGN §5's small-count rule is about
+    citizens' opinions and small groups of people; see analytics/protected.py)."""
+    del role
     parser = argparse.ArgumentParser(prog="python -m analytics membership")
     parser.parse_args(extra)
     period = snapshot_period(con, scope, filters)

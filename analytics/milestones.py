@@ -81,8 +81,11 @@ def milestones(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, a
 
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
     """`python -m analytics milestones`: every milestone in view with its status (`--summary` for counts per
-    scope and status)."""
-    del role  # small-count rules per role arrive with the access-control issue
+    scope and status).
+
+    `--role` changes nothing here: milestones are the Front's own action-programme records, not counts of
+    citizens or their opinions, so the small-count rule (DESIGN §5) does not apply to them."""
+    del role
     from analytics.monitoring import as_of_date
 
     parser = argparse.ArgumentParser(prog="python -m analytics milestones")

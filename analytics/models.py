@@ -314,8 +314,12 @@ def peer_comparison(
 
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
     """`python -m analytics models`: one row per model kind × outcome (the pooled estimate over every
-    province in scope; `--province` does not narrow it — one province has no comparison group)."""
-    del role, filters  # small-count rules per role arrive with the access-control issue
+    province in scope; `--province` does not narrow it — one province has no comparison group).
+
+    `--role` changes nothing here: each estimate pools every province-month (many opinions and survey
+    respondents), and the only counts are numbers of provinces (adopters, comparison group), which describe
+    where a model was adopted, not people (DESIGN §5; see analytics/protected.py)."""
+    del role, filters
     parser = argparse.ArgumentParser(prog="python -m analytics models")
     parser.parse_args(extra)
     return table(estimates(con, scope)).select(

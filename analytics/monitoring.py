@@ -260,8 +260,12 @@ def as_of_date(con: duckdb.DuckDBPyConnection, scope: Scope) -> date:
 
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
     """`python -m analytics monitoring`: per year, level and kind, units meeting the target; `--part
-    recommendations` prints the overdue recommendations by agency and age instead."""
-    del role  # small-count rules per role arrive with the access-control issue
+    recommendations` prints the overdue recommendations by agency and age instead.
+
+    `--role` changes nothing here: supervision contents, units meeting targets and recommendations are the
+    Front's and agencies' own records (documents, not people). The citizens' opinions at dialogues, which are
+    protected on the page (analytics.protected.dialogue_totals), are not part of this report."""
+    del role
     parser = argparse.ArgumentParser(prog="python -m analytics monitoring")
     parser.add_argument("--part", choices=("targets", "chain", "overdue"), default="targets")
     args = parser.parse_args(extra)

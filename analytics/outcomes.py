@@ -163,11 +163,14 @@ def by_province(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, 
 
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
     """`python -m analytics outcomes`: the headline figures of the period (`--by-province INDICATOR` for one
-    indicator per province)."""
-    del role  # small-count rules per role arrive with the access-control issue
+    indicator per province), under the role's export rule (analytics.protected: small counts of incidents,
+    cases and houses hidden)."""
+    from analytics import protected  # (protected builds on this module)
+
     parser = argparse.ArgumentParser(prog="python -m analytics outcomes")
     parser.add_argument("--by-province", default=None, choices=(*INDICATORS, DERIVED))
     args = parser.parse_args(extra)
     if args.by_province:
-        return by_province(con, scope, filters, args.by_province)
-    return summary(con, scope, filters)
+        found = by_province(con, scope, filters, args.by_province)
+        return protected.outcome_by_province(found, args.by_province, role, "export")
+    return protected.outcome_summary(summary(con, scope, filters), role, "export")

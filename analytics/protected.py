@@ -1,18 +1,28 @@
-"""The Overview's numbers under a role's small-count rule (DESIGN §5), for the pages and the CLI alike.
+"""The pages' numbers under a role's small-count rule (DESIGN §5), for the pages and the CLI alike: the
+Overview, Xử lý & phản hồi, Tháng lắng nghe, Chỉ số niềm tin and the Front's Kết quả and Giám sát pages
+(which of the Front's numbers are protected, and why the others are not, is written above `OUTCOME_COUNTS`).
 
 Pure functions of the analytics results: counts below the role's threshold become None with a `suppressed`
-flag, rates and shares built on them become None too, and tables whose total is shown (fields, areas) get
-complementary suppression. Exact roles (analyst, data officer) get the numbers unchanged (flags false).
+flag, rates, medians and indices built on them become None too, and tables whose total is shown (fields,
+areas, agencies, days) get complementary suppression. Exact roles (analyst, data officer) get the numbers
+unchanged (flags false). Pages pass medium "screen"; commands (`python -m analytics <report> --role R`) and
+briefing packs pass "export".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import argparse
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 
+import duckdb
 import polars as pl
 
-from analytics import suppress
+from analytics import campaign, handling, outcomes, suppress, trust
+from analytics.filters import Filters
 from analytics.overview import Kpis
+from analytics.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -59,3 +69,357 @@ def rate_by_area(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.
 def monthly_trend(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """overview.monthly_trend with hidden small months (no total is shown for the window)."""
     return suppress.protect(frame, role, medium, count="opinions")
+
+
+# Shared helpers ----------------------------------------------------------------------------------------------
+
+
+def hide_counts(
+    frame: pl.DataFrame,
+    role: str,
+    medium: suppress.Medium,
+    counts: Mapping[str, Sequence[str]],
+    *,
+    main: str,
+    totals: Sequence[Sequence[str]] | None = None,
+) -> pl.DataFrame:
+    """A table with several counts per row under the role's rule: every count column below the threshold is
+    nulled with the columns built on it (`counts`: count -> dependent columns); when a table's total is shown
+    (`totals`: the group sets whose sums are shown, `[()]` = one grand total), complementary suppression runs on
+    the `main` count over every group set until no group has a single hidden cell (a hidden `main` hides the
+    row's other numbers too). Adds `suppressed` (the `main` cell is hidden) and `complementary` (hidden only so
+    a hidden cell cannot be recomputed): on screen a null cell reads "<5"/"<10", or "ẩn" in complementary rows."""
+    limit = suppress.threshold(role, medium)
+    if limit is None:
+        return frame.with_columns(pl.lit(False).alias("suppressed"), pl.lit(False).alias("complementary"))
+    small = {c: frame[c].fill_null(0) < limit for c in counts}
+    hidden = small[main]
+    if totals is not None:
+        hidden = _complement(frame, main, hidden, totals)
+    masks: dict[str, pl.Series] = {}  # column -> rows where it is hidden
+    for c, deps in counts.items():
+        for d in (c, *deps):
+            own = small[c] if c != main else hidden
+            masks[d] = masks[d] | own if d in masks else own
+    masks = {d: m | hidden for d, m in masks.items()}  # a hidden `main` hides the row's numbers
+    return frame.with_columns(
+        *(pl.when(m).then(None).otherwise(pl.col(d)).alias(d) for d, m in masks.items()),
+        hidden.alias("suppressed"),
+        (hidden & ~small[main]).alias("complementary"),
+    )
+
+
+def _complement(frame: pl.DataFrame, count: str, hidden: pl.Series, totals: Sequence[Sequence[str]]) -> pl.Series:
+    """`suppress.complementary` over each group set in turn, repeated until nothing changes (a cell hidden for
+    one total can leave another total with a single hidden cell)."""
+    keys = sorted({g for groups in totals for g in groups})
+    cells = frame.select(*keys, count).with_columns(hidden.alias("suppressed"))
+    while True:
+        before = int(cells["suppressed"].sum())
+        for groups in totals:
+            cells = suppress.complementary(cells, count=count, groups=list(groups)).drop("complementary")
+        if int(cells["suppressed"].sum()) == before:
+            return cells["suppressed"]
+
+
+# Xử lý & phản hồi --------------------------------------------------------------------------------------------
+
+LEAGUE_COUNTS: dict[str, tuple[str, ...]] = {
+    "received": (),
+    "forwarded": (),
+    "resolved": (),
+    "due": ("on_time_share",),
+    "on_time": ("on_time_share",),
+    "answered": ("median_days",),
+    "overdue": (),
+    "rated": ("satisfaction",),
+}
+
+
+@dataclass(frozen=True)
+class ShownSummary:
+    """handling.Summary under a role's rule: hidden counts are None, and so are the share, median and mean
+    built on them (on-time share on `due` and `on_time`, median days on `answered`, satisfaction on `rated`)."""
+
+    opinions: int | None
+    forwarded: int | None
+    answered: int | None
+    resolved: int | None
+    due: int | None
+    on_time: int | None
+    overdue: int | None
+    median_days: float | None
+    rated: int | None
+    satisfaction: float | None
+    as_of: datetime
+
+    @property
+    def on_time_share(self) -> float | None:
+        if self.on_time is None or not self.due:
+            return None
+        return self.on_time / self.due
+
+
+def handling_summary(found: handling.Summary, role: str, medium: suppress.Medium) -> ShownSummary:
+    """The Handling page's headline numbers with every count under the role's rule."""
+    counts = {
+        name: suppress.value(getattr(found, name), role, medium)
+        for name in ("opinions", "forwarded", "answered", "resolved", "due", "on_time", "overdue", "rated")
+    }
+    if not found.due:  # nothing due: "0 of 0" hides nothing, the share is undefined anyway
+        counts["on_time"] = found.on_time
+    return ShownSummary(
+        **counts,
+        median_days=found.median_days if counts["answered"] is not None else None,
+        satisfaction=found.satisfaction if counts["rated"] is not None else None,
+        as_of=found.as_of,
+    )
+
+
+def handling_funnel(shown: ShownSummary) -> pl.DataFrame:
+    """received → forwarded → answered → resolved of a protected summary (stage, opinions, share of received,
+    suppressed): a hidden stage has no count and no share; with received hidden, no share at all. No
+    complementary suppression: the stages are nested, not parts of a total."""
+    stages = [("received", shown.opinions), ("forwarded", shown.forwarded), ("answered", shown.answered),
+              ("resolved", shown.resolved)]  # fmt: skip
+    frame = pl.DataFrame(stages, schema={"stage": pl.String, "opinions": pl.Int64}, orient="row", strict=False)
+    return frame.with_columns(
+        (pl.col("opinions") / shown.opinions if shown.opinions else pl.lit(None, pl.Float64)).alias("share"),
+        pl.col("opinions").is_null().alias("suppressed"),
+    )
+
+
+def league(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """handling.league under the role's rule: each count below the threshold is hidden with what is built on it
+    (a hidden `due` or `on_time` hides the on-time share; `answered` the median days; `rated` satisfaction; a
+    hidden `received` the whole row). The agencies (or provinces) add up to the received total the page shows,
+    so `received` gets complementary suppression; agency × province tables are protected per agency and per
+    province. The order (best on-time share first) is kept as handling.league computed it."""
+    keys = [k for k in ("agency", "province") if k in frame.columns]
+    totals = [[k] for k in keys] if len(keys) > 1 else [[]]
+    counts = {c: deps for c, deps in LEAGUE_COUNTS.items() if c in frame.columns}
+    counts = {c: tuple(d for d in deps if d in frame.columns) for c, deps in counts.items()}
+    return hide_counts(frame, role, medium, counts, main="received", totals=totals)
+
+
+def league_top_bottom(
+    frame: pl.DataFrame, role: str, medium: suppress.Medium, n: int = 5
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The n best and n worst rows of handling.league (ranked on the exact on-time shares, as
+    handling.top_bottom does), shown under the role's rule: a ranked agency whose share is hidden stays in its
+    place with "<10" instead of dropping out of the bottom five."""
+    numbered = frame.with_row_index("_row")
+    best, worst = handling.top_bottom(numbered, n)
+    shown = league(numbered, role, medium)
+    pick = lambda part: part.select("_row").join(shown, on="_row", how="left").drop("_row")  # noqa: E731
+    return pick(best), pick(worst)
+
+
+def handling_report(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]
+) -> pl.DataFrame:
+    """`python -m analytics handling [--by agency,province] [--min-due N] [--role R]`: the page's league table
+    under the role's export rule (hidden cells empty, `suppressed`/`complementary` flags)."""
+    parser = argparse.ArgumentParser(prog="python -m analytics handling")
+    parser.add_argument("--by", default="agency,province")
+    parser.add_argument("--min-due", type=int, default=20)
+    args = parser.parse_args(extra)
+    table = handling.league(con, scope, filters, by=args.by, min_due=args.min_due)
+    keys = [c for c in ("province", "province_name", "agency") if c in table.columns]
+    columns = [*keys, "received", "answered", "due", "on_time", "on_time_share", "median_days", "overdue", "rated",
+               "satisfaction"]  # fmt: skip
+    return league(table.select(columns), role, "export")
+
+
+# Tháng lắng nghe ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignTotals:
+    """The Listening Month's headline numbers under a role's rule (None = hidden): opinions in the window, the
+    baseline for the same days, opinions answered, the population of the provinces in view."""
+
+    opinions: int | None
+    baseline: float | None
+    answered: int | None
+    population: int
+
+    @property
+    def per_10k(self) -> float | None:
+        if self.opinions is None or not self.population:
+            return None
+        return self.opinions * campaign.PER_PEOPLE / self.population
+
+    @property
+    def answered_share(self) -> float | None:
+        if self.answered is None or not self.opinions:
+            return None
+        return self.answered / self.opinions
+
+
+def campaign_totals(view: Mapping[str, pl.DataFrame], role: str, medium: suppress.Medium) -> CampaignTotals:
+    """Totals of an exact campaign view (daily, provinces); the baseline is hidden when the opinions it averages
+    (baseline × weeks) are fewer than the threshold, as it would give that small count back."""
+    daily, provinces = view["daily"], view["provinces"]
+    baseline = float(daily["baseline"].sum())
+    base_count = round(baseline * campaign.BASELINE_WEEKS)
+    return CampaignTotals(
+        opinions=suppress.value(int(daily["opinions"].sum()), role, medium),
+        baseline=baseline if suppress.value(base_count, role, medium) is not None or base_count == 0 else None,
+        answered=suppress.value(int(provinces["answered"].sum()), role, medium),
+        population=int(provinces["population"].sum()),
+    )
+
+
+def campaign_view(view: Mapping[str, pl.DataFrame], role: str, medium: suppress.Medium) -> dict[str, pl.DataFrame]:
+    """The campaign page's frames under the role's rule. Per day: small counts hidden, and the day's baseline
+    when the opinions behind it (baseline × weeks) are few; the days add up to the total shown, hence
+    complementary suppression. By level and by province: opinions hidden with their answered count, share and
+    rate per 10,000, with complementary suppression (they add up to the total too). Silent communes are
+    counts of places, not of people: shown as they are."""
+    limit = suppress.threshold(role, medium) or 0
+    daily = suppress.protect(view["daily"], role, medium, count="opinions", groups=()).with_columns(
+        pl.when((pl.col("baseline") * campaign.BASELINE_WEEKS).round() < limit)
+        .then(None)
+        .otherwise(pl.col("baseline"))
+        .alias("baseline")
+    )
+    return {**view, "daily": daily, "levels": campaign_levels(view["levels"], role, medium),
+            "provinces": campaign_provinces(view["provinces"], role, medium)}  # fmt: skip
+
+
+def campaign_levels(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """campaign.by_level under the role's rule (the levels add up to the total: complementary suppression)."""
+    counts = {"opinions": (), "answered": ("answered_share",)}
+    return hide_counts(frame, role, medium, counts, main="opinions", totals=[[]])
+
+
+def campaign_provinces(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """campaign.by_province under the role's rule: opinions with their rate per 10,000 and answered share
+    (complementary suppression: the provinces add up to the total shown)."""
+    counts = {"opinions": ("per_10k",), "answered": ("answered_share",)}
+    return hide_counts(frame, role, medium, counts, main="opinions", totals=[[]])
+
+
+# Chỉ số niềm tin ---------------------------------------------------------------------------------------------
+
+TRUST_BUILT_ON_N = ("index", "se", "ci_low", "ci_high", "rank", "rank_low", "rank_high", "rank_mid", "quartile")
+
+
+def trust_result(result: trust.TrustResult, role: str, medium: suppress.Medium) -> trust.TrustResult:
+    """The trust index under the role's rule: a province-wave (or the national wave) with fewer respondents
+    than the threshold shows no `n` and no index, CI, rank or dimension scores; a dimension cell with too few
+    answers shows no estimate; changes into or out of a hidden cell and its sensitivity ranks are dropped.
+    (The index itself needs `min_respondents` (30) anyway; this matters for a smaller configured minimum and
+    for the respondent counts, which are shown.) Exact roles get `result` unchanged."""
+    limit = suppress.threshold(role, medium)
+    if limit is None:
+        return result
+    dims = list(result.catalogue.dimension_codes)
+
+    def hide(frame: pl.DataFrame, built: Sequence[str]) -> pl.DataFrame:
+        small = pl.col("n").fill_null(0) < limit
+        present = [c for c in (*built, "n") if c in frame.columns]
+        return frame.with_columns(pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in present)
+
+    hidden = result.index.filter(pl.col("n").fill_null(0) < limit).select("province_code", "wave")
+    changes = result.changes.join(hidden, on=["province_code", "wave"], how="anti").join(
+        hidden.rename({"wave": "previous_wave"}), on=["province_code", "previous_wave"], how="anti"
+    )
+    hidden_national = result.national.filter(pl.col("n").fill_null(0) < limit)["wave"].to_list()
+    changes = changes.filter(
+        pl.col("province_code").is_not_null()
+        | ~(pl.col("wave").is_in(hidden_national) | pl.col("previous_wave").is_in(hidden_national))
+    )
+    waves = result.waves.with_columns(
+        pl.when(pl.col("respondents") < limit).then(None).otherwise(pl.col("respondents")).alias("respondents")
+    )
+    return replace(
+        result,
+        index=hide(result.index, (*TRUST_BUILT_ON_N, *dims)),
+        dimensions=hide(result.dimensions, ("estimate", "se", "ci_low", "ci_high")),
+        national=hide(result.national, ("index", "se", "ci_low", "ci_high", *dims)),
+        changes=changes,
+        waves=waves,
+        sensitivity=result.sensitivity.join(hidden, on=["province_code", "wave"], how="anti"),
+    )
+
+
+# Kết quả, Giám sát & phản biện (the Front's pages) -----------------------------------------------------------
+#
+# Which of the Front's numbers fall under the small-count rule, and why:
+# - Kết quả: security incidents, mediation cases (and resolved) and solidarity houses count events in the lives
+#   of a few households or people of an area: hidden when small, with the mediation success rate built on them.
+#   Money (Fund for the Poor) and population-weighted household rates are not counts of people: shown.
+# - Giám sát & phản biện: the opinions raised at dialogues and those received through the dialogue channel come
+#   from citizens: hidden when small, with their shares. Supervision contents, units meeting targets and the
+#   recommendation chain are the Front's and agencies' own records (documents, not people): shown exactly.
+# - Tổ chức (membership): members and eligible people per organisation come from the organisations' own
+#   registers, aggregated to province and level; coverage rates are about organisations, not about anyone's
+#   opinion: not suppressed.
+# - Mô hình: estimates pool province-months of many opinions and respondents; the counts shown are numbers of
+#   provinces (adopters, comparison): not suppressed.
+# - Lộ trình: milestones are the Front's action-programme records: not suppressed.
+
+OUTCOME_COUNTS = ("solidarity_houses", "security_incidents", "mediation_cases", "mediation_resolved")
+
+
+def outcome_summary(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """outcomes.summary under the role's rule: a count indicator's small total is hidden (`suppressed`), and
+    the mediation success rate when either of its counts is."""
+    limit = suppress.threshold(role, medium)
+    if limit is None:
+        return frame.with_columns(pl.lit(False).alias("suppressed"))
+    small = pl.col("indicator").is_in(OUTCOME_COUNTS) & (pl.col("total").fill_null(0) < limit)
+    out = frame.with_columns(small.alias("suppressed"))
+    mediation = out.filter(pl.col("indicator").is_in(["mediation_cases", "mediation_resolved"]))
+    rate_hidden = bool(mediation["suppressed"].any()) or mediation.height < 2
+    return out.with_columns(
+        (pl.col("suppressed") | ((pl.col("indicator") == outcomes.DERIVED) & rate_hidden)).alias("suppressed")
+    ).with_columns(
+        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in ("total", "latest_rate")
+    )
+
+
+def outcome_monthly(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """outcomes.monthly under the role's rule: small monthly counts hidden (complementary suppression per
+    indicator: the months add up to the total shown); the success rate of a month with few cases hidden."""
+    limit = suppress.threshold(role, medium)
+    counts = frame.filter(pl.col("indicator").is_in(OUTCOME_COUNTS))
+    others = frame.filter(~pl.col("indicator").is_in(OUTCOME_COUNTS))
+    counts = suppress.protect(counts, role, medium, count="value", groups=["indicator"]).drop("complementary")
+    cases = frame.filter(pl.col("indicator") == "mediation_cases").select("period", pl.col("value").alias("cases"))
+    others = others.join(cases, on="period", how="left").with_columns(
+        ((pl.col("indicator") == outcomes.DERIVED) & (pl.col("cases").fill_null(0) < (limit or 0))).alias("suppressed")
+    )
+    others = others.with_columns(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("value")).alias("value"))
+    return pl.concat([counts, others.drop("cases")], how="vertical_relaxed").sort("indicator", "period")
+
+
+def outcome_by_province(frame: pl.DataFrame, indicator: str, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """outcomes.by_province of one indicator under the role's rule: for a count indicator, small province
+    totals and their rate per 100,000 hidden, with complementary suppression (the provinces add up to the
+    total shown). Rates are shown (the success rate per province is a latest-month figure on its own cases,
+    hidden with them on the national summary only)."""
+    if indicator not in OUTCOME_COUNTS:
+        return frame.with_columns(pl.lit(False).alias("suppressed"))
+    return suppress.protect(frame, role, medium, count="value", dependent=["per_100k"], groups=()).drop("complementary")
+
+
+def dialogue_totals(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> dict[str, float | int | None]:
+    """monitoring.dialogues summed over levels, under the role's rule: dialogues held (meetings, shown), the
+    opinions raised and concluded, the opinions of the dialogue channel and those handled (citizens' opinions:
+    hidden when small), and the two shares (hidden when a count under them is)."""
+    opinions = int(frame["opinions"].sum() or 0)
+    concluded = int(frame["concluded"].sum() or 0)
+    channel = int(frame["channel_opinions"][0] or 0) if frame.height else 0
+    handled = int(frame["handled"][0] or 0) if frame.height else 0
+    return {
+        "dialogues": int(frame["dialogues"].sum() or 0),
+        "opinions": suppress.value(opinions, role, medium),
+        "concluded": suppress.value(concluded, role, medium),
+        "concluded_share": suppress.share(concluded, opinions, role, medium),
+        "channel_opinions": suppress.value(channel, role, medium),
+        "handled": suppress.value(handled, role, medium),
+        "handled_share": suppress.share(handled, channel, role, medium),
+    }

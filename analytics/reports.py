@@ -11,7 +11,7 @@ from __future__ import annotations
 
 REPORTS: dict[str, str] = {
     "overview": "analytics.overview:report",
-    "handling": "analytics.handling:report",
+    "handling": "analytics.protected:handling_report",  # the league table under the role's rule
     "campaign": "analytics.campaign:report",
     "hotspots": "analytics.hotspots:report",
     "emerging": "analytics.emerging:report",

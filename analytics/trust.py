@@ -555,19 +555,21 @@ def report_frame(result: TrustResult, wave: str | None = None) -> pl.DataFrame:
 
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
     """`python -m analytics trust [--wave W]`: index per province and wave (the latest wave by default;
-    `--wave all` for every wave); the province filter narrows the rows, not the ranking."""
-    del role  # small-count rules per role arrive with the access-control issue; n < 30 is never scored
+    `--wave all` for every wave); the province filter narrows the rows, not the ranking. Under the role's
+    export rule: a row with fewer respondents than the threshold has no n, index, CI or rank (`suppressed`)."""
+    from analytics import protected  # (protected builds on this module)
+
     parser = argparse.ArgumentParser(prog="python -m analytics trust")
     parser.add_argument(
         "--wave", default=None, help="đợt khảo sát, ví dụ 2026Q3 (mặc định: đợt mới nhất; all: mọi đợt)"
     )
     args = parser.parse_args(extra)
-    result = trust_index(con, scope)
+    result = protected.trust_result(trust_index(con, scope), role, "export")
     waves = result.waves["wave"].to_list()
     if args.wave is not None and args.wave != "all" and args.wave not in waves:
         raise ValueError(f"không có đợt khảo sát {args.wave!r}; có: {', '.join(waves) or '—'}")
     wave = None if args.wave == "all" else (args.wave or (waves[-1] if waves else None))
-    frame = report_frame(result, wave)
+    frame = report_frame(result, wave).with_columns(pl.col("n").is_null().alias("suppressed"))
     if filters.province_code is not None:
         frame = frame.filter(pl.col("province_code") == filters.province_code)
     return frame

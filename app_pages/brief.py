@@ -1,8 +1,6 @@
 """Báo cáo — the congress briefing pack: PPTX/PDF downloads, and presentation mode (`?present=1`) stepping
 through the same views with large type (presenter rules: no citizens' text, counts < 10 hidden)."""
 
-from functools import partial
-
 import streamlit as st
 
 from ui import data, data_brief, present
@@ -48,12 +46,12 @@ st.markdown(t("brief.area", area=briefing.province_name or t("brief.country"), p
 pptx, pdf, show = st.columns(3)
 area = briefing.province_code
 pptx.download_button(
-    t("brief.pptx"), partial(data_brief.pack, scope, filters, "pptx", lang), file_name=file_name(area, briefing.filters, "pptx"),
+    t("brief.pptx"), data_brief.pack_download(scope, filters, "pptx", lang), file_name=file_name(area, briefing.filters, "pptx"),
     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", icon=":material/slideshow:",
     on_click="ignore", help=t("brief.download_help"), key="brief_pptx",
 )  # fmt: skip
 pdf.download_button(
-    t("brief.pdf"), partial(data_brief.pack, scope, filters, "pdf", lang), file_name=file_name(area, briefing.filters, "pdf"),
+    t("brief.pdf"), data_brief.pack_download(scope, filters, "pdf", lang), file_name=file_name(area, briefing.filters, "pdf"),
     mime="application/pdf", icon=":material/picture_as_pdf:", on_click="ignore", help=t("brief.download_help"),
     key="brief_pdf",
 )  # fmt: skip

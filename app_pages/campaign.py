@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.campaign import BASELINE_WEEKS
-from ui import charts_voices, data, data_voices
+from ui import auth, charts_voices, data, data_voices
 from ui.filters import current_filters
 from ui.i18n import current_language, fmt_int, fmt_num, fmt_pct, fmt_period, t
 
@@ -34,37 +34,39 @@ window = filters.with_period(start, end)
 st.caption(t("campaign.window", period=fmt_period(start, end, lang)))
 
 view = data_voices.campaign_view(scope, window)
-daily, provinces = view["daily"], view["provinces"]
-total, baseline = int(daily["opinions"].sum()), float(daily["baseline"].sum())
-if total == 0:
+totals = data_voices.campaign_totals(scope, window)
+if totals.opinions == 0:
     st.info(t("handling.empty"), icon=":material/filter_alt_off:")
     st.stop()
+if totals.opinions is None:  # the total itself is a small count for this viewer's role
+    st.info(t("overview.too_few", label=auth.fmt_count(None)), icon=":material/visibility_off:")
+    st.stop()
 
-population = int(provinces["population"].sum())
-answered = int(provinces["answered"].sum())
+baseline = fmt_int(totals.baseline, lang) if totals.baseline is not None else auth.fmt_count(None)
 opinions, per_10k, share = st.columns(3)
 opinions.metric(
-    t("campaign.total"), fmt_int(total, lang), delta=t("campaign.vs_baseline", baseline=fmt_int(baseline, lang)),
+    t("campaign.total"), auth.fmt_count(totals.opinions, lang), delta=t("campaign.vs_baseline", baseline=baseline),
     delta_color="off", delta_arrow="off", border=True,
 )  # fmt: skip
 per_10k.metric(
-    t("campaign.per_10k"), fmt_num(total * 10_000 / population, lang, 2) if population else "—",
-    delta=t("campaign.per_10k_detail", population=fmt_int(population, lang)),
+    t("campaign.per_10k"), fmt_num(totals.per_10k, lang, 2) if totals.per_10k is not None else "—",
+    delta=t("campaign.per_10k_detail", population=fmt_int(totals.population, lang)),
     delta_color="off", delta_arrow="off", border=True,
 )  # fmt: skip
 share.metric(
-    t("campaign.answered"), fmt_pct(answered / total, lang),
-    delta=t("campaign.answered_detail", answered=fmt_int(answered, lang), opinions=fmt_int(total, lang)),
+    t("campaign.answered"), fmt_pct(totals.answered_share, lang) if totals.answered_share is not None else "—",
+    delta=t("campaign.answered_detail", answered=auth.fmt_count(totals.answered, lang),
+            opinions=auth.fmt_count(totals.opinions, lang)),
     delta_color="off", delta_arrow="off", border=True,
 )  # fmt: skip
 
-st.plotly_chart(charts_voices.daily_vs_baseline(daily, lang=lang))
+st.plotly_chart(charts_voices.daily_vs_baseline(view["daily"], lang=lang))
 st.caption(t("campaign.baseline_rule", weeks=BASELINE_WEEKS))
 st.plotly_chart(charts_voices.levels_bar(view["levels"], date_from=start, date_to=end, lang=lang))
 
 st.subheader(t("campaign.provinces"))
 st.dataframe(
-    provinces.select(
+    auth.count_cells(view["provinces"], ["opinions"], lang).select(
         pl.col("province_name").alias(t("campaign.col.province")),
         pl.col("opinions").alias(t("campaign.col.opinions")),
         pl.col("per_10k").round(2).alias(t("campaign.col.per_10k")),
@@ -73,6 +75,8 @@ st.dataframe(
     ),
     hide_index=True,
 )
+if auth.small_count_note():
+    st.caption(auth.small_count_note())
 silent = view["silent"]
 st.subheader(t("campaign.silent", n=fmt_int(silent.height, lang)))
 st.dataframe(

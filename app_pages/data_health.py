@@ -49,7 +49,8 @@ with template_column:
         file_name=f"mau_{kind}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
-        on_click="ignore",
+        on_click=data_health.audit_download,
+        args=(f"mau_{kind}.xlsx", 0),
     )
     st.caption(t("datahealth.template_note"))
 

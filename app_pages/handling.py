@@ -3,10 +3,10 @@
 import polars as pl
 import streamlit as st
 
-from analytics import handling, workdays
-from ui import charts_voices, data, data_voices
+from analytics import protected, suppress, workdays
+from ui import auth, charts_voices, data, data_voices
 from ui.filters import current_filters
-from ui.i18n import current_language, fmt_datetime, fmt_int, fmt_num, fmt_pct, t
+from ui.i18n import current_language, fmt_datetime, fmt_num, fmt_pct, t
 
 MIN_DUE = 20
 
@@ -21,28 +21,31 @@ summary = data_voices.handling_summary(scope, filters)
 if summary.opinions == 0:
     st.info(t("handling.empty"), icon=":material/filter_alt_off:")
     st.stop()
+if summary.opinions is None:  # the total itself is a small count for this viewer's role
+    st.info(t("overview.too_few", label=auth.fmt_count(None)), icon=":material/visibility_off:")
+    st.stop()
 
 on_time, median, overdue, satisfaction = st.columns(4)
 on_time.metric(
     t("handling.on_time"),
     fmt_pct(summary.on_time_share, lang) if summary.on_time_share is not None else t("handling.none"),
-    delta=t("handling.on_time_detail", on_time=fmt_int(summary.on_time, lang), due=fmt_int(summary.due, lang)),
+    delta=t("handling.on_time_detail", on_time=auth.fmt_count(summary.on_time, lang), due=auth.fmt_count(summary.due, lang)),
     delta_color="off", delta_arrow="off", border=True,
 )  # fmt: skip
 median.metric(
     t("handling.median"),
     fmt_num(summary.median_days, lang) if summary.median_days is not None else t("handling.none"),
-    delta=t("handling.median_detail", n=fmt_int(summary.answered, lang)),
+    delta=t("handling.median_detail", n=auth.fmt_count(summary.answered, lang)),
     delta_color="off", delta_arrow="off", border=True,
 )  # fmt: skip
 overdue.metric(
-    t("handling.overdue"), fmt_int(summary.overdue, lang), delta=t("handling.overdue_detail"),
+    t("handling.overdue"), auth.fmt_count(summary.overdue, lang), delta=t("handling.overdue_detail"),
     delta_color="off", delta_arrow="off", border=True,
 )  # fmt: skip
 satisfaction.metric(
     t("handling.satisfaction"),
     fmt_num(summary.satisfaction, lang) if summary.satisfaction is not None else t("handling.none"),
-    delta=t("handling.satisfaction_detail", n=fmt_int(summary.rated, lang)),
+    delta=t("handling.satisfaction_detail", n=auth.fmt_count(summary.rated, lang)),
     delta_color="off", delta_arrow="off", border=True,
 )  # fmt: skip
 st.caption(t("handling.rule", as_of=fmt_datetime(summary.as_of, lang)))
@@ -50,15 +53,18 @@ with st.expander(t("handling.deadlines")):
     st.dataframe(workdays.deadline_rules(), hide_index=True)
 
 st.plotly_chart(
-    charts_voices.funnel(handling.funnel(summary), date_from=filters.date_from, date_to=filters.date_to, lang=lang)
-)
+    charts_voices.funnel(
+        protected.handling_funnel(summary), date_from=filters.date_from, date_to=filters.date_to, lang=lang,
+        small_label=suppress.small_count_label(auth.viewer_role(), "screen"),
+    )
+)  # fmt: skip
 
 st.subheader(t("handling.league"))
 st.caption(t("handling.league_help", min_due=MIN_DUE))
 
 
 def _league_table(frame: pl.DataFrame, key: str, label: str) -> pl.DataFrame:
-    return frame.select(
+    return auth.count_cells(frame, ["received", "due", "overdue"], lang).select(
         pl.col(key).alias(label),
         pl.col("received").alias(t("handling.col.received")),
         pl.col("due").alias(t("handling.col.due")),
@@ -73,7 +79,7 @@ for tab, by, key, label in (
     (agency_tab, "agency", "agency", t("handling.col.agency")),
     (province_tab, "province", "province_name", t("handling.col.province")),
 ):
-    best, worst = handling.top_bottom(data_voices.league(scope, filters, by))
+    best, worst = data_voices.league_top_bottom(scope, filters, by)
     top, bottom = tab.columns(2)
     top.markdown(f"**{t('handling.top')}**")
     top.dataframe(_league_table(best, key, label), hide_index=True)
@@ -92,3 +98,5 @@ st.dataframe(
     ),
     hide_index=True,
 )
+if auth.small_count_note():
+    st.caption(auth.small_count_note())

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics import monitoring
 from analytics.targets import load_targets
-from ui import charts_front, data, data_front
+from ui import auth, charts_front, data, data_front
 from ui.filters import current_filters
 from ui.i18n import current_language, fmt_date, fmt_int, fmt_pct, fmt_period, t
 
@@ -59,22 +59,28 @@ else:
 
 st.subheader(t("monitoring.dialogues"))
 st.caption(t("monitoring.period", period=period))
-dialogues = view["dialogues"]
 held, concluded, handled = st.columns(3)
-if dialogues.height:
-    opinions, done = int(dialogues["opinions"].sum() or 0), int(dialogues["concluded"].sum() or 0)
-    total, ok = int(dialogues["channel_opinions"][0] or 0), int(dialogues["handled"][0] or 0)
-    held.metric(t("monitoring.dialogues_held"), fmt_int(dialogues["dialogues"].sum(), lang), border=True)
+if view["dialogues"].height:
+    d = view["dialogue_totals"]  # citizens' opinions under the viewer's small-count rule
+    held.metric(t("monitoring.dialogues_held"), fmt_int(d["dialogues"], lang), border=True)
     concluded.metric(
         t("monitoring.concluded"),
-        fmt_pct(done / opinions, lang) if opinions else "—",
-        help=t("monitoring.concluded_help", concluded=fmt_int(done, lang), opinions=fmt_int(opinions, lang)),
+        fmt_pct(d["concluded_share"], lang) if d["concluded_share"] is not None else "—",
+        help=t(
+            "monitoring.concluded_help",
+            concluded=auth.fmt_count(d["concluded"], lang),
+            opinions=auth.fmt_count(d["opinions"], lang),
+        ),
         border=True,
     )
     handled.metric(
         t("monitoring.handled"),
-        fmt_pct(ok / total, lang) if total else "—",
-        help=t("monitoring.handled_help", handled=fmt_int(ok, lang), total=fmt_int(total, lang)),
+        fmt_pct(d["handled_share"], lang) if d["handled_share"] is not None else "—",
+        help=t(
+            "monitoring.handled_help",
+            handled=auth.fmt_count(d["handled"], lang),
+            total=auth.fmt_count(d["channel_opinions"], lang),
+        ),
         border=True,
     )
 else:

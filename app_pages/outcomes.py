@@ -4,9 +4,9 @@ import polars as pl
 import streamlit as st
 
 from analytics import outcomes
-from ui import charts_front, data, data_front
+from ui import auth, charts_front, data, data_front
 from ui.filters import current_filters
-from ui.i18n import current_language, fmt_int, fmt_num, fmt_pct, t
+from ui.i18n import current_language, fmt_num, fmt_pct, t
 
 lang = current_language()
 scope = data.viewer_scope()
@@ -27,11 +27,11 @@ for start in range(0, len(shown), 4):
     for column, indicator in zip(st.columns(4), shown[start : start + 4], strict=False):
         r = rows[indicator]
         if indicator == outcomes.DERIVED:
-            value = fmt_pct(r["latest_rate"], lang)
+            value = fmt_pct(r["latest_rate"], lang) if r["latest_rate"] is not None else auth.fmt_count(None, lang)
         elif indicator in outcomes.RATES:
             value = fmt_num(r["latest_rate"], lang, 2) + "%"
         else:
-            value = fmt_int(r["total"], lang)
+            value = auth.fmt_count(r["total"], lang)
         column.metric(t(f"front.indicator.{indicator}"), value, border=True)
 
 st.subheader(t("outcomes.trend"))
@@ -68,3 +68,5 @@ st.plotly_chart(
         lang=lang,
     )
 )
+if auth.small_count_note():
+    st.caption(auth.small_count_note())

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import trust
-from ui import charts_trust, data, data_trust
+from ui import auth, charts_trust, data, data_trust
 from ui.filters import current_filters
 from ui.i18n import current_language, fmt_int, fmt_num, t
 
@@ -27,10 +27,13 @@ province_name = names.get(province) if province else None
 
 national = result.national.filter(result.national["wave"] == wave).row(0, named=True)
 columns = st.columns(2 if province else 1)
+hidden = national["index"] is None  # too few respondents for this viewer's role (analytics.protected)
 columns[0].metric(
     t("trust.kpi_national", wave=wave),
-    fmt_num(national["index"], lang),
-    delta=t(
+    t("auth.hidden") if hidden else fmt_num(national["index"], lang),
+    delta=None
+    if hidden
+    else t(
         "trust.kpi_ci",
         low=fmt_num(national["ci_low"], lang),
         high=fmt_num(national["ci_high"], lang),
@@ -45,7 +48,13 @@ if province:
     row = rows.row(0, named=True) if rows.height else None
     if row is None or row["index"] is None:
         columns[1].info(
-            t("trust.not_scored", name=province_name, wave=wave, n=fmt_int(row["n"] if row else 0, lang), min_n=min_n)
+            t(
+                "trust.not_scored",
+                name=province_name,
+                wave=wave,
+                n=auth.fmt_count(row["n"] if row else 0, lang),
+                min_n=min_n,
+            )
         )
     else:
         scored = result.index.filter((result.index["wave"] == wave) & result.index["index"].is_not_null()).height
@@ -154,3 +163,5 @@ with st.expander(t("trust.method"), expanded=False):
     )
     if result.unknown_items:
         st.caption(t("trust.unknown_items", items=", ".join(result.unknown_items)))
+if auth.small_count_note():
+    st.caption(auth.small_count_note())

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import polars as pl
 import streamlit as st
 
 import config
@@ -233,9 +234,13 @@ def audit_view(page: str, filters: Filters | None) -> None:
     _audit("view", found, page=page, filters=shown)
 
 
-def audit_export(name: str, filters: Filters | None = None, rows: int | None = None) -> None:
-    """Log an export (CSV, deck): pass as a download button's on_click, e.g. `lambda: audit_export(...)`."""
-    _audit("export", viewer(), export=name, filters=_filters_dict(filters), rows=rows)
+def audit_export(
+    name: str, filters: Filters | None = None, rows: int | None = None, *, found: Viewer | None = None
+) -> None:
+    """Log an export (CSV, deck): pass as a download button's on_click, e.g. `lambda: audit_export(...)`.
+    `found`: the viewer taken during the page's run, for code that runs outside it (a download button's
+    deferred data callable has no session)."""
+    _audit("export", found or viewer(), export=name, filters=_filters_dict(filters), rows=rows)
 
 
 def _filters_dict(filters: Filters | None) -> dict[str, object] | None:
@@ -257,6 +262,27 @@ def fmt_count(value: int | None, lang: str | None = None, role: str | None = Non
     if value is not None:
         return fmt_int(value, lang)
     return suppress.small_count_label(role or viewer_role(), "screen") or "—"
+
+
+def count_cells(frame: pl.DataFrame, columns: Sequence[str], lang: str | None = None) -> pl.DataFrame:
+    """`columns` of a protected frame (analytics.protected) as screen text: the number, or for a hidden cell
+    the role's small-count label ("<5", "<10") — "ẩn" in a row hidden by complementary suppression, whose
+    hidden cell may be large. For tables (st.dataframe); the frame's other columns are unchanged."""
+    lang = lang or current_language()
+    label = suppress.small_count_label(viewer_role(), "screen") or "—"
+    hidden = t("auth.hidden")
+    complementary = frame["complementary"] if "complementary" in frame.columns else pl.Series([False] * frame.height)
+    return frame.with_columns(
+        pl.Series(
+            column,
+            [
+                fmt_int(v, lang) if v is not None else hidden if c else label
+                for v, c in zip(frame[column].to_list(), complementary.fill_null(False).to_list(), strict=True)
+            ],
+            dtype=pl.String,
+        )
+        for column in columns
+    )
 
 
 def small_count_note() -> str | None:

@@ -256,7 +256,7 @@ def _source(section: Section, briefing: Briefing, lang: str) -> str:
     if section.key == "trust" and d.get("wave"):
         nat = section.number("trust_national")
         return text(
-            "brief.src.trust", lang, wave=d["wave"], n=fmt_int(nat.args["n"], lang),
+            "brief.src.trust", lang, wave=d["wave"], n=_count_text(nat.args["n"], lang, role),
             min_n=d["result"].catalogue.min_respondents,
         )  # fmt: skip
     if section.key == "membership" and d.get("period"):

@@ -300,5 +300,20 @@ def main(argv: list[str]) -> int:
         con.close()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(payload)
+    _audit_export(args.out, filters)
     print(f"{args.out} ({len(payload) / 1e6:.1f} MB)", file=sys.stderr)
     return 0
+
+
+def _audit_export(out: Path, filters: Filters) -> None:
+    """A briefing pack is an export: who wrote it, under which rules, for which area and period, to which file."""
+    import getpass
+
+    from etl import audit
+
+    shown = {"province": filters.province_code, "from": str(filters.date_from), "to": str(filters.date_to)}
+    try:
+        audit.append("export", identity=getpass.getuser(), role=brief.ROLE, export=f"analytics brief {out.name}",
+                     filters=shown, mode="cli")  # fmt: skip
+    except OSError as exc:
+        print(f"Cảnh báo: không ghi được nhật ký truy cập ({exc})", file=sys.stderr)

@@ -43,7 +43,7 @@ def _ribbon(
             index=fmt_num(i, lang),
             low=fmt_num(lo, lang),
             high=fmt_num(hi, lang),
-            n=fmt_int(n, lang),
+            n=_count(n, lang),
         )  # fmt: skip
         for w, i, lo, hi, n in frame.select("wave", "index", "ci_low", "ci_high", "n").iter_rows()
     ]
@@ -133,7 +133,7 @@ def caterpillar(frame: pl.DataFrame, names: dict[str, str], *, wave: str, lang: 
                 rank=r,
                 rank_low=rl,
                 rank_high=rh,
-                n=fmt_int(n, lang),
+                n=_count(n, lang),
             )  # fmt: skip
             for c, i, lo, hi, r, rl, rh, n in part.select(
                 "province_code", "index", "ci_low", "ci_high", "rank", "rank_low", "rank_high", "n"
@@ -197,7 +197,7 @@ def profile_chart(
                         value=fmt_num(v, lang),
                         low=fmt_num(lo, lang),
                         high=fmt_num(hi, lang),
-                        n=fmt_int(n, lang),
+                        n=_count(n, lang),
                     )  # fmt: skip
                     for d, v, lo, hi, n in part.select("dimension", "estimate", "ci_low", "ci_high", "n").iter_rows()
                 ],
@@ -208,6 +208,11 @@ def profile_chart(
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=text("trust.axis_score", lang), range=[0, 100])
     return apply_layout(fig, text("trust.profile_title", lang, wave=wave), 420, lang)
+
+
+def _count(n: int | None, lang: str) -> str:
+    """A respondent count, or "ẩn" when the viewer's small-count rule hides it (analytics.protected)."""
+    return fmt_int(n, lang) if n is not None else text("auth.hidden", lang)
 
 
 def province_names(provinces: pl.DataFrame) -> dict[str, str]:
@@ -247,7 +252,7 @@ def waves_table(result: TrustResult, lang: str) -> pl.DataFrame:
             {
                 text("trust.col_wave", lang): wave,
                 text("trust.col_fieldwork", lang): f"{first:%d/%m/%Y}–{last:%d/%m/%Y}" if first and last else "",
-                text("trust.col_n", lang): fmt_int(n, lang),
+                text("trust.col_n", lang): _count(n, lang),
                 text("trust.col_modes", lang): modes,
                 text("trust.col_weighting", lang): ", ".join(
                     text(f"trust.weighting.{w}", lang) for w in (weighting or "").split(", ") if w

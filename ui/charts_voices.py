@@ -9,17 +9,28 @@ import plotly.graph_objects as go
 import polars as pl
 
 from ui.charts import ACCENT, apply_layout
-from ui.i18n import fmt_period, text
+from ui.i18n import fmt_int, fmt_pct, fmt_period, text
 
 MUTED = "#9aa5b1"
 
 
-def funnel(frame: pl.DataFrame, *, date_from: date, date_to: date, lang: str) -> go.Figure:
-    """received → forwarded → answered → resolved; each step's share of received in the hover."""
+def funnel(
+    frame: pl.DataFrame, *, date_from: date, date_to: date, lang: str, small_label: str | None = None
+) -> go.Figure:
+    """received → forwarded → answered → resolved with each step's share of received; a stage hidden by the
+    small-count rule (null opinions) reads `small_label` ("<5", "<10") and draws no bar."""
     labels = [text(f"handling.stage.{s}", lang) for s in frame["stage"]]
+    shares = frame["share"].to_list() if "share" in frame.columns else [None] * frame.height
+    words = [
+        (small_label or "—")
+        if n is None
+        else fmt_int(n, lang) + (f" ({fmt_pct(s, lang)})" if s is not None and i else "")
+        for i, (n, s) in enumerate(zip(frame["opinions"].to_list(), shares, strict=True))
+    ]
     fig = go.Figure(
-        go.Funnel(y=labels, x=frame["opinions"].to_list(), textinfo="value+percent initial", marker={"color": ACCENT})
-    )
+        go.Funnel(y=labels, x=[n or 0 for n in frame["opinions"].to_list()], text=words, textinfo="text",
+                  marker={"color": ACCENT})
+    )  # fmt: skip
     return apply_layout(
         fig, text("handling.funnel_title", lang, period=fmt_period(date_from, date_to, lang)), 320, lang
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from analytics import brief
@@ -25,3 +27,18 @@ def pack(scope: Scope, filters: Filters, fmt: str, lang: str) -> bytes:
     from ui.brief_render import render
 
     return render(briefing(scope, filters), fmt, lang)
+
+
+def pack_download(scope: Scope, filters: Filters, fmt: str, lang: str) -> Callable[[], bytes]:
+    """A download button's deferred data: builds the pack when clicked and writes the export to the audit log.
+    The viewer is taken now, during the page's run: the callable runs later, outside the session."""
+    from ui import auth
+
+    found = auth.viewer()
+
+    def build() -> bytes:
+        payload = pack(scope, filters, fmt, lang)
+        auth.audit_export(f"brief.{fmt}", filters, found=found)
+        return payload
+
+    return build

@@ -10,7 +10,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from analytics import membership, milestones, models, monitoring, outcomes
+from analytics import membership, milestones, models, monitoring, outcomes, protected
 from analytics.filters import Filters
 from analytics.scope import Scope
 from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
@@ -90,17 +90,29 @@ def membership_view(scope: Scope, filters: Filters) -> dict:
 
 
 def monitoring_view(scope: Scope, filters: Filters) -> dict:
-    """As-of date, activity targets, dialogues and recommendations: see analytics.monitoring."""
-    return _monitoring(current_path(), scope, filters)
+    """As-of date, activity targets, dialogues and recommendations: see analytics.monitoring. Adds
+    `dialogue_totals`: the dialogue numbers under the viewer's small-count rule (analytics.protected)."""
+    view = _monitoring(current_path(), scope, filters)
+    return {**view, "dialogue_totals": protected.dialogue_totals(view["dialogues"], _role(), "screen")}
+
+
+def _role() -> str:
+    from ui import auth
+
+    return auth.viewer_role()
 
 
 def outcomes_view(scope: Scope, filters: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(summary, monthly): see analytics.outcomes."""
-    return _outcomes(current_path(), scope, filters)
+    """(summary, monthly): see analytics.outcomes; small counts hidden for the viewer's role."""
+    summary, monthly = _outcomes(current_path(), scope, filters)
+    role = _role()
+    return protected.outcome_summary(summary, role, "screen"), protected.outcome_monthly(monthly, role, "screen")
 
 
 def outcome_by_province(scope: Scope, filters: Filters, indicator: str) -> pl.DataFrame:
-    return _outcome_by_province(current_path(), scope, filters, indicator)
+    """See analytics.outcomes.by_province; small counts hidden for the viewer's role."""
+    found = _outcome_by_province(current_path(), scope, filters, indicator)
+    return protected.outcome_by_province(found, indicator, _role(), "screen")
 
 
 def milestones_view(scope: Scope, filters: Filters) -> tuple[pl.DataFrame, date]:

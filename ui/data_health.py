@@ -145,7 +145,8 @@ def may_upload() -> bool:
 
 
 def audit_download(name: str, rows: int) -> None:
-    """Log a quarantine download in the audit log (an export of masked citizens' rows)."""
+    """Log a download of the data-health page in the audit log: a quarantine file (masked citizens' rows) or
+    an empty input template (`rows` 0), so that every file leaving the app is on the record."""
     from ui import auth
 
     auth.audit_export(name, rows=rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import trust
+from analytics import protected, trust
 from analytics.scope import Scope
 from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
 
@@ -15,5 +15,8 @@ def _trust_index(path: str, scope: Scope) -> trust.TrustResult:
 
 
 def trust_index(scope: Scope) -> trust.TrustResult:
-    """See analytics.trust.trust_index."""
-    return _trust_index(current_path(), scope)
+    """See analytics.trust.trust_index; cells with too few respondents hidden for the viewer's role
+    (analytics.protected.trust_result)."""
+    from ui import auth
+
+    return protected.trust_result(_trust_index(current_path(), scope), auth.viewer_role(), "screen")

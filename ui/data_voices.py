@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from analytics import campaign, handling, voices
+from analytics import campaign, handling, protected, suppress, voices
 from analytics.filters import Filters
 from analytics.scope import Scope
 from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
@@ -105,19 +105,30 @@ def rising_phrases(scope: Scope, filters: Filters) -> pl.DataFrame:
     return _rising_phrases(current_path(), scope, filters)
 
 
-def handling_summary(scope: Scope, filters: Filters) -> handling.Summary:
-    return _handling_summary(current_path(), scope, filters)
+def _role() -> str:
+    from ui import auth
+
+    return auth.viewer_role()
 
 
-def league(scope: Scope, filters: Filters, by: str) -> pl.DataFrame:
-    return _league(current_path(), scope, filters, by)
+def handling_summary(scope: Scope, filters: Filters) -> protected.ShownSummary:
+    """See analytics.handling.summary; counts under the viewer's small-count rule (analytics.protected)."""
+    return protected.handling_summary(_handling_summary(current_path(), scope, filters), _role(), "screen")
+
+
+def league_top_bottom(scope: Scope, filters: Filters, by: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The best and worst five of the league table (analytics.handling.league), under the viewer's rule."""
+    return protected.league_top_bottom(_league(current_path(), scope, filters, by), _role(), "screen")
 
 
 def overdue(scope: Scope, filters: Filters) -> pl.DataFrame:
-    """See analytics.handling; citizens' words only for roles that read them (ui.auth), else empty."""
+    """See analytics.handling; citizens' words only for roles that read them (ui.auth), else empty. A list of
+    single cases is a table of counts of one: only roles that see exact numbers get its rows."""
     from ui import auth
 
     found = _overdue(current_path(), scope, filters)
+    if suppress.threshold(auth.viewer_role(), "screen") is not None:
+        return found.head(0)
     if "content" in found.columns and not auth.viewer().reads_text:
         found = found.with_columns(pl.lit(None, pl.String).alias("content"))
     return found
@@ -128,5 +139,11 @@ def campaigns(scope: Scope) -> pl.DataFrame:
 
 
 def campaign_view(scope: Scope, filters: Filters) -> dict[str, pl.DataFrame]:
-    """Daily vs baseline, by level, by province and silent communes for the window in `filters`."""
-    return _campaign_view(current_path(), scope, filters)
+    """Daily vs baseline, by level, by province and silent communes for the window in `filters`, under the
+    viewer's small-count rule (analytics.protected.campaign_view)."""
+    return protected.campaign_view(_campaign_view(current_path(), scope, filters), _role(), "screen")
+
+
+def campaign_totals(scope: Scope, filters: Filters) -> protected.CampaignTotals:
+    """The window's headline numbers under the viewer's small-count rule."""
+    return protected.campaign_totals(_campaign_view(current_path(), scope, filters), _role(), "screen")

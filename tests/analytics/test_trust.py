@@ -171,3 +171,32 @@ def test_no_survey_data_gives_empty_frames(tmp_path: Path) -> None:
         con.close()
     assert empty.index.height == 0 and empty.waves.height == 0
     assert trust.report_frame(empty).columns[:3] == ["province_code", "wave", "n"]
+
+
+def test_role_rule_hides_index_cells_on_too_few_respondents(result) -> None:
+    """A province-wave under 10 respondents (possible with a smaller configured minimum: here made by hand)
+    shows no n, index, CI, rank, dimension scores, changes or sensitivity ranks for leader exports and the
+    presenter; the analyst sees it exactly."""
+    from dataclasses import replace
+
+    from analytics import protected
+
+    wave = result.latest_wave()
+    tiny = (pl.col("province_code") == RISER) & (pl.col("wave") == wave)
+    made = replace(
+        result,
+        index=result.index.with_columns(pl.when(tiny).then(6).otherwise(pl.col("n")).alias("n")),
+        dimensions=result.dimensions.with_columns(pl.when(tiny).then(6).otherwise(pl.col("n")).alias("n")),
+    )
+    for role, medium in (("presenter", "screen"), ("leader", "export")):
+        shown = protected.trust_result(made, role, medium)
+        row = shown.index.filter(tiny).row(0, named=True)
+        assert all(row[c] is None for c in ("n", "index", "ci_low", "ci_high", "rank", "quartile", DIMS[0]))
+        assert shown.dimensions.filter(tiny)["estimate"].null_count() == len(DIMS)
+        assert shown.changes.filter((pl.col("province_code") == RISER) & (pl.col("wave") == wave)).is_empty()
+        assert shown.sensitivity.filter(tiny).is_empty()
+        others = shown.index.filter(~tiny & pl.col("index").is_not_null())
+        assert others.height == made.index.filter(~tiny & pl.col("index").is_not_null()).height
+        assert shown.index.filter(pl.col("province_code") == SMALL)["n"].drop_nulls().min() >= 10  # 20: shown
+    exact = protected.trust_result(made, "analyst", "export")
+    assert exact.index.filter(tiny)["index"][0] == made.index.filter(tiny)["index"][0]

@@ -42,8 +42,10 @@ def _idle(page) -> None:
     expect(page.locator(IDLE)).to_be_visible(timeout=60_000)
 
 
-def test_report_page_offers_both_downloads(page, server, tmp_path):
+def test_report_page_offers_both_downloads(page, server, tmp_path, brief_warehouse_module):
     from playwright.sync_api import expect
+
+    from etl import audit
 
     page.goto(server + "/bao-cao?province=01")
     _idle(page)
@@ -56,6 +58,10 @@ def test_report_page_offers_both_downloads(page, server, tmp_path):
         target = tmp_path / download.suggested_filename
         download.save_as(target)
         assert target.read_bytes()[:4].startswith(magic)
+    log = brief_warehouse_module.data_dir / "audit" / "audit.jsonl"
+    exports = [e["export"] for e in audit.entries(log) if e["event"] == "export"]
+    assert exports[-2:] == ["brief.pptx", "brief.pdf"]  # logged by the deferred build, outside the session
+    assert audit.verify(log).ok
 
 
 def test_presentation_mode_hides_the_sidebar_and_steps(page, server):

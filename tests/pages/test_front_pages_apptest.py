@@ -77,3 +77,16 @@ def test_membership_page_states_the_rule_and_english_toggle(front_warehouse):
     at.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert [x.value for x in at.title] == ['Member organisations and the "inverted cone"']
+
+
+@pytest.mark.parametrize("name", ["outcomes.py", "monitoring.py"])
+def test_presenter_sees_no_small_counts_of_people(name, front_warehouse):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["demo_role"] = "presenter"
+    at.run()
+    at.switch_page(f"app_pages/{name}").run()
+    assert not at.exception
+    counted = {"Nhà Đại đoàn kết (căn)", "Vụ việc an ninh, trật tự", "Vụ việc hòa giải"}
+    for metric in at.metric:
+        if metric.label in counted:
+            assert metric.value == "<10" or int(metric.value.replace(".", "")) >= 10, metric

@@ -84,3 +84,43 @@ def test_campaign_page_picks_the_listening_month_and_speaks_english(voices_data)
     assert [t.value for t in at.title] == ["Month of listening to people's voices"]
     assert at.selectbox(key="campaign").value.startswith("Tháng lắng nghe")
     assert len(at.get("plotly_chart")) == 2
+
+
+def _open_as(role: str, page: str, period: tuple[str, str] = PERIOD) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["demo_role"] = role
+    at.query_params["period"] = list(period)
+    at.run()
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception
+    return at
+
+
+def _integers(texts: list[str]) -> list[int]:
+    import re
+
+    return [int(n.replace(".", "")) for s in texts for n in re.findall(r"(?<![<\d,])\d[\d.]*(?![\d,])", s)]
+
+
+def test_presenter_sees_no_exact_small_count_on_the_handling_page(voices_data):
+    """Four days of opinions (about 19, three per agency): the analyst reads the small counts exactly, the
+    presenter reads "<10" in their place and no count under 10 anywhere in the headline numbers."""
+    few = ("2026-05-04", "2026-05-07")
+    exact = _open_as("analyst", "handling", few)
+    assert any(n < 10 for n in _integers([m.delta or "" for m in exact.metric]))
+    shown = _open_as("presenter", "handling", few)
+    deltas = [m.delta or "" for m in shown.metric] + [shown.metric[2].value]
+    assert all(n >= 10 for n in _integers(deltas)), deltas
+    assert any("<10" in d for d in deltas)
+    assert len(shown.dataframe[-1].value) == 0  # the overdue list: single cases, exact roles only
+    assert any("<10" in c.value for c in shown.caption)
+
+
+def test_presenter_sees_no_exact_small_count_on_the_campaign_page(voices_data):
+    exact = _open_as("analyst", "campaign")
+    assert "0" in exact.dataframe[0].value["Ý kiến"].astype(str).tolist()  # provinces with no opinion
+    shown = _open_as("presenter", "campaign")
+    column = shown.dataframe[0].value["Ý kiến"].astype(str).tolist()
+    assert "<10" in column
+    assert all(v == "<10" or int(v.replace(".", "")) >= 10 for v in column), column
+    assert all(n >= 10 for n in _integers([m.value for m in shown.metric[:1]] + [m.delta or "" for m in shown.metric]))
