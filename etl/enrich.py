@@ -3,7 +3,8 @@
 - `before_upsert`: fill what the export did not give: an analyst's earlier correction wins (it survives a
   re-export of the opinion); otherwise the field of an opinion without one comes from the keyword rules and
   the trained model (etl/classify.py).
-- `after_upsert`: derived tables that follow the loaded rows (the explorer's search table, etl/search_index.py).
+- `after_upsert`: derived tables that follow the loaded rows (the explorer's search table, etl/search_index.py),
+  from the loader's staged rows and its own replaced/written conditions, while they still exist.
 Each step lives in its own module; this file only wires them.
 """
 
@@ -13,6 +14,9 @@ import duckdb
 import polars as pl
 
 from etl import classify, search_index
+
+# Columns before_upsert adds for the side tables: carried through the loader's staging, not stored in feedback.
+CARRIED = (search_index.FOLDED,)
 
 
 def _corrections(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:
@@ -42,6 +46,7 @@ def before_upsert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.Dat
     if "field_confidence" not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("field_confidence"))
     frame = _corrections(con, frame)
+    frame = search_index.with_folded_text(frame)
     missing = frame.get_column("field").is_null()
     if not missing.any():
         return frame
@@ -60,6 +65,6 @@ def before_upsert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.Dat
     )
 
 
-def after_upsert(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
-    """Runs once per feedback table loaded, after its rows (tagged `load_id`) are stored."""
-    search_index.sync(con, load_id)
+def after_upsert(con: duckdb.DuckDBPyConnection, staged: str, replaced: str, written: str, load_id: str) -> None:
+    """Runs once per feedback table loaded, after its rows are stored and before the staging table goes."""
+    search_index.sync_staged(con, staged, replaced, written, load_id)

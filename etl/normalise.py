@@ -113,19 +113,39 @@ class Normalised:
 _INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
 
 
-def clean_text(series: pl.Series) -> pl.Series:
-    """NFC, invisible characters removed, whitespace runs collapsed, trimmed, empty -> null.
+_DECOMPOSED = r"[\u0300-\u036f]"
+_SPACE_RUNS = r"  |[\t\n\r\u00a0\u202f]"
 
-    Each repair runs only when a cheap test finds something to repair (most exports need none).
+
+def clean_text(series: pl.Series) -> pl.Series:
+    """NFC, invisible characters removed, whitespace runs collapsed, trimmed, empty -> null."""
+    return clean_columns(series.to_frame(), [series.name]).to_series()
+
+
+def clean_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """`clean_text` on several columns at once (polars runs the columns in parallel).
+
+    Each repair runs only on columns where a cheap test finds something to repair (most exports need none).
     """
-    s = series.str.strip_chars()
-    if s.str.contains(r"[\u0300-\u036f]").any():
-        s = s.str.normalize("NFC")
-    if s.str.contains(_INVISIBLE).any():
-        s = s.str.replace_all(_INVISIBLE, "").str.strip_chars()
-    if s.str.contains("  ", literal=True).any() or s.str.contains(r"[\t\n\r\u00a0\u202f]").any():
-        s = s.str.replace_all(r"[\s\u00a0\u202f]+", " ").str.strip_chars()
-    return s.replace("", None)
+    if not columns:
+        return frame
+    stripped = frame.with_columns(pl.col(columns).str.strip_chars())
+    found = stripped.select(
+        *[pl.col(c).str.contains(_DECOMPOSED).any().alias(f"nfd|{c}") for c in columns],
+        *[pl.col(c).str.contains(_INVISIBLE).any().alias(f"inv|{c}") for c in columns],
+        *[pl.col(c).str.contains(_SPACE_RUNS).any().alias(f"ws|{c}") for c in columns],
+    ).row(0, named=True)
+    exprs = []
+    for c in columns:
+        e = pl.col(c)
+        if found[f"nfd|{c}"]:
+            e = e.str.normalize("NFC")
+        if found[f"inv|{c}"]:
+            e = e.str.replace_all(_INVISIBLE, "").str.strip_chars()
+        if found[f"ws|{c}"]:
+            e = e.str.replace_all(r"[\s\u00a0\u202f]+", " ").str.strip_chars()
+        exprs.append(pl.when(e == "").then(None).otherwise(e).alias(c))
+    return stripped.with_columns(exprs)
 
 
 def _digits_code(expr: pl.Expr, width: int) -> pl.Expr:
@@ -444,7 +464,7 @@ def normalise(table: RawTable, ref: Reference, key: bytes) -> Normalised:
         if col.name not in raw.columns:
             raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(col.name))
     text_cols = [c for c in raw.columns if c not in (ROW, ERROR)]
-    frame = raw.with_columns([clean_text(raw.get_column(c)) for c in text_cols])
+    frame = clean_columns(raw, text_cols)
     if ERROR not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(ERROR))
     originals_source = frame.select(present)

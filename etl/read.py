@@ -178,7 +178,10 @@ def _table(kind: Kind, header: list[str], body: pl.DataFrame, first_row: int, sh
     cleaned = [pl.col(c).str.strip_chars() for c in data_cols]
     blank = pl.all_horizontal([(c.is_null() | (c == "")) for c in cleaned])
     first_cell = pl.coalesce([pl.when(c != "").then(c) for c in cleaned])
-    total_words = body.select(first_cell.alias("f")).to_series().unique().drop_nulls().to_list()
+    first = body.select(first_cell.alias("f")).to_series()
+    # Only short cells starting like "Tổng/Total/Cộng/Grand" can be totals: fold just those distinct few.
+    maybe = first.filter(first.str.len_chars().le(40) & first.str.slice(0, 1).str.to_lowercase().is_in(list("tcg")))
+    total_words = maybe.unique().drop_nulls().to_list()
     totals = [v for v in total_words if fold(v) in TOTAL_ROW_WORDS or fold(v).startswith("tong cong")]
     not_record = blank | first_cell.is_in(totals)
     if ERROR in body.columns:
@@ -192,8 +195,10 @@ def _read_csv(path: Path, forced: Kind | None) -> RawTable:
     text = decode_bytes(data)
     if not text.strip():
         raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
-    # Already UTF-8: hand the bytes to polars as they are (no second copy of a large file).
-    payload = data.removeprefix(codecs.BOM_UTF8) if _is_utf8(data) else text.encode("utf-8")
+    # Already UTF-8: hand the bytes to polars as they are (no second copy of a large file). decode_bytes
+    # returns exactly the UTF-8 decoding when the bytes are UTF-8, so equal lengths tell without decoding again.
+    utf8 = data.removeprefix(codecs.BOM_UTF8)
+    payload = utf8 if _is_utf8(utf8, text) else text.encode("utf-8")
     head_lines = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
     sample = "\n".join(head_lines)
     separator = max((",", ";", "\t", "|"), key=sample.count)
@@ -219,14 +224,12 @@ def _read_csv(path: Path, forced: Kind | None) -> RawTable:
     return _table(kind, header, body, header_index + 2, None)
 
 
-def _is_utf8(data: bytes) -> bool:
+def _is_utf8(data: bytes, text: str) -> bool:
+    """Whether `text` (what decode_bytes gave) is the UTF-8 decoding of `data` (BOM removed): Windows-1258
+    gives one character per byte, UTF-8 fewer characters than bytes as soon as one is not ASCII."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    return len(text) != len(data) or data.isascii()
 
 
 def _read_jsonl(path: Path, forced: Kind | None) -> RawTable:

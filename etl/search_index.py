@@ -1,9 +1,10 @@
 """The explorer's search table `feedback_search`: one row per opinion with its folded text and the columns the
-"Tiếng nói nhân dân" table filters and shows, kept in sync with `feedback` by key at every load.
+"Tiếng nói nhân dân" table filters and shows, kept in step with `feedback` at every load.
 
-DuckDB here has no full-text extension. A substring scan over folded text is fast enough because the table
-is written in `received_at` order and the explorer asks for the newest matches first: DuckDB's top-N
+DuckDB here has no full-text extension. A substring scan over folded text is fast enough because each load
+writes its rows in `received_at` order and the explorer asks for the newest matches first: DuckDB's top-N
 filter skips row groups that cannot beat the current 50th row (measured in docs/benchmarks.md).
+The text is folded in polars (`etl.text.fold_expr`), several times faster than the same rules in SQL.
 Field corrections change `feedback.field` without a feedback load; readers take the field from the
 (small) `correction` table first, so this table never shows a stale field.
 """
@@ -11,8 +12,12 @@ Field corrections change `feedback.field` without a feedback load; readers take 
 from __future__ import annotations
 
 import duckdb
+import polars as pl
 
-# Folded text with a space at both ends, as etl.classify.fold_expr makes it (same rules, in SQL).
+from etl.text import fold_expr
+
+# The same folding in SQL (for SQL-built warehouses such as the benchmark's): lower case, no diacritics,
+# ' word word '.
 FOLD_SQL = (
     "' ' || trim(regexp_replace(lower(strip_accents(replace(replace(coalesce({col}, ''), 'Đ', 'd'), 'đ', 'd'))),"
     " '[^a-z0-9]+', ' ', 'g')) || ' '"
@@ -21,41 +26,43 @@ COLUMNS = (
     "source_system, source_id, received_at, province_code, commune_code, channel, field, field_origin, "
     "status, level, agency, campaign, content, row_hash, load_id"
 )
+FOLDED = "text_folded"  # the column the loader adds to incoming feedback rows (`with_folded_text`)
 
 
-def _insert(con: duckdb.DuckDBPyConnection, where: str, params: dict) -> None:
+def with_folded_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Incoming feedback rows with their folded text, computed once before the upsert."""
+    return frame.with_columns(fold_expr(pl.col("content")).alias(FOLDED))
+
+
+def sync_staged(con: duckdb.DuckDBPyConnection, staged: str, replaced: str, written: str, load_id: str) -> None:
+    """Mirror one upsert into the search table: the stored rows it replaced go, the rows it wrote come in.
+
+    `staged` is the loader's table of incoming rows (with `text_folded`); `replaced` and `written` are the
+    loader's own conditions on it (alias `s`), so the two tables cannot disagree."""
+    con.execute(
+        f"""DELETE FROM feedback_search t USING {staged} s
+            WHERE {replaced} AND t.source_system = s.source_system AND t.source_id = s.source_id"""
+    )
+    picked = ", ".join("$load_id" if c == "load_id" else f"s.{c}" for c in _columns())
     con.execute(
         f"""INSERT INTO feedback_search ({COLUMNS}, text_folded)
-            SELECT {COLUMNS}, {FOLD_SQL.format(col="content")}
-            FROM feedback f WHERE {where}
-            ORDER BY received_at""",
-        params,
+            SELECT {picked}, s.{FOLDED} FROM {staged} s WHERE {written}
+            ORDER BY s.received_at""",
+        {"load_id": load_id},
     )
 
 
-def sync(con: duckdb.DuckDBPyConnection, load_id: str) -> None:
-    """Bring the search rows of every opinion written by load `load_id` up to date (new, changed, re-sent).
-
-    Several feedback files of one load share its id: rows already indexed in this load with the same content
-    are left alone, so each file costs only its own rows."""
-    params = {"load_id": load_id}
-    con.execute(
-        """DELETE FROM feedback_search s USING feedback f
-           WHERE f.load_id = $load_id AND s.source_system = f.source_system AND s.source_id = f.source_id
-             AND (s.load_id <> $load_id OR s.row_hash <> f.row_hash)""",
-        params,
-    )
-    _insert(
-        con,
-        """f.load_id = $load_id AND NOT EXISTS (
-               SELECT 1 FROM feedback_search s
-               WHERE s.load_id = $load_id AND s.source_system = f.source_system AND s.source_id = f.source_id)""",
-        params,
-    )
+def _columns() -> list[str]:
+    return [c.strip() for c in COLUMNS.split(",")]
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild the whole search table from `feedback` (after reclassification or for an older warehouse)."""
     con.execute("DELETE FROM feedback_search")
-    _insert(con, "TRUE", {})
+    rows = con.sql(f"SELECT {COLUMNS} FROM feedback ORDER BY received_at").pl()
+    con.register("_search_rows", with_folded_text(rows).to_arrow())
+    try:
+        con.execute(f"INSERT INTO feedback_search ({COLUMNS}, text_folded) SELECT * FROM _search_rows")
+    finally:
+        con.unregister("_search_rows")
     return con.sql("SELECT count(*) FROM feedback_search").fetchall()[0][0]

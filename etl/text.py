@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import polars as pl
+
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007]+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -27,3 +29,37 @@ def fold(text: str) -> str:
 def header_key(text: str) -> str:
     """A header cell as a snake_case key: 'Mã phản ánh' -> 'ma_phan_anh', 'Received At' -> 'received_at'."""
     return fold(text).replace(" ", "_")
+
+
+def _accent_map() -> dict[str, str]:
+    """Every lower-case Latin letter with diacritics (U+00C0–U+1EF9, Vietnamese included) -> its base letter."""
+    out = {"đ": "d"}
+    for code in range(0xC0, 0x1EFA):
+        ch = chr(code)
+        if ch.islower():
+            base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+            if base != ch and base.isascii():
+                out[ch] = base
+    return out
+
+
+_ACCENTS = _accent_map()
+
+
+def fold_expr(expr: pl.Expr) -> pl.Expr:
+    """`fold` as a polars expression, with a space at both ends for whole-word matching:
+    'Đất đai – GPMB!' -> ' dat dai gpmb '. Input is NFC (the loader normalises text first).
+
+    Built for speed on millions of opinions: accents are replaced by one multi-pattern pass
+    (Aho–Corasick) instead of NFD + mark removal, and the punctuation pattern matches only runs that need
+    replacing — a run of two or more non-alphanumerics, or one that is not a space — so the single spaces
+    between words cost nothing. Same result as `[^a-z0-9]+` -> ' ' (a test compares with `fold`).
+    """
+    folded = (
+        expr.fill_null("")
+        .str.to_lowercase()
+        .str.replace_many(list(_ACCENTS), list(_ACCENTS.values()))
+        .str.replace_all(r"[^a-z0-9]{2,}|[^a-z0-9 ]", " ")
+        .str.strip_chars()
+    )
+    return pl.concat_str(pl.lit(" "), folded, pl.lit(" "))

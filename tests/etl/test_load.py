@@ -228,3 +228,20 @@ def test_unknown_survey_items_are_reported_and_ignored(data_dir, tmp_path, capsy
     assert con.sql("SELECT response_id, item, value FROM survey_answer ORDER BY 1").fetchall() == [
         ("S1", "q_trust_front", 4.0)
     ]
+
+
+def test_the_search_table_mirrors_feedback_through_updates_duplicates_and_repeats(data_dir, tmp_path, capsys):
+    _load([_feedback_csv(tmp_path / "a.csv", _valid_rows(status="received"))], capsys)
+    rows = _valid_rows(status="received")
+    rows[3] = rows[3].replace(",received", ",Đã trả lời")  # changed: replaced in both tables
+    rows.append(rows[5].replace("Khiếu nại", "ĐẤT ĐAI; (lần 2)!"))  # the same key twice: the later row wins
+    rows.append(rows[0].replace("R0000", "R9999"))  # new
+    _load([_feedback_csv(tmp_path / "b.csv", rows)], capsys)
+    _load([_feedback_csv(tmp_path / "b.csv", rows)], capsys)  # re-sent: nothing changes
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    stored = con.sql("SELECT source_id, status, content, row_hash FROM feedback ORDER BY source_id").fetchall()
+    indexed = con.sql("SELECT source_id, status, content, row_hash FROM feedback_search ORDER BY source_id").fetchall()
+    assert len(stored) == 41 and indexed == stored
+    folded = dict(con.sql("SELECT source_id, text_folded FROM feedback_search").fetchall())
+    assert folded["R0005"].startswith(" dat dai lan 2 den bu goi ")
+    assert dict((r[0], r[1]) for r in stored)["R0003"] == "answered"

@@ -72,3 +72,17 @@ def test_clean_text_gives_nfc_without_invisible_characters():
 def test_identifiers_inside_text_are_masked():
     texts = pl.Series("t", ["Gọi 0912.345.678 hoặc a.b@mail.vn", "CCCD 001234567890 bị sai", "Không có gì"])
     assert mask_text(texts).to_list() == ["Gọi [SĐT] hoặc [email]", "CCCD [số định danh] bị sai", "Không có gì"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("aăâbdđeêioôơuưyAĂÂĐÊÔƠƯ  ,.!-–…\t0123456789áàảãạếềểễệốồổỗộứừửữựÝỳ")), max_size=40
+    )
+)
+def test_the_fast_fold_equals_the_reference_fold(text):
+    from etl.text import fold, fold_expr
+
+    text = unicodedata.normalize("NFC", text)
+    fast = pl.select(fold_expr(pl.lit(text))).item()
+    assert fast == f" {fold(text)} "
