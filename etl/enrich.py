@@ -65,6 +65,7 @@ def before_upsert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.Dat
     )
 
 
-def after_upsert(con: duckdb.DuckDBPyConnection, staged: str, replaced: str, written: str, load_id: str) -> None:
-    """Runs once per feedback table loaded, after its rows are stored and before the staging table goes."""
-    search_index.sync_staged(con, staged, replaced, written, load_id)
+def after_upsert(con: duckdb.DuckDBPyConnection, upserted, load_id: str) -> None:
+    """Runs once per feedback table loaded, after its rows are stored and while the loader's staging
+    (`etl.load.Upserted`) still exists."""
+    search_index.sync(con, upserted, load_id)

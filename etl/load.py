@@ -200,7 +200,9 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     keys = list(kind.key)
     extra = [c for c in enrich.CARRIED if c in good.columns]  # derived for side tables, not stored here
     con.register("incoming", good.select(*content, *extra, "_items", ROW).to_arrow())
-    hashed = ", ".join(_source_value(c, content) for c in content if c not in DERIVED) + ", _items"
+    row_hash = (
+        "hash(" + ", ".join(_source_value(c, content) for c in content if c not in DERIVED) + ", _items)::VARCHAR"
+    )
     on = " AND ".join(f"s.{k} = t.{k}" for k in keys)
     part = ", ".join(keys)
     repeated = good.select(pl.struct(keys).is_duplicated().any()).item()
@@ -209,14 +211,15 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
                      row_number() OVER (PARTITION BY {part} ORDER BY {ROW} DESC) AS newest"""
     else:
         window = "NULL AS prev_in_file, 1 AS newest"
+    # Only keys, row numbers and hashes are staged; the rows themselves are read once more from `incoming`
+    # (an Arrow view, no copy) when they are written.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged AS
-            WITH h AS (SELECT *, hash({hashed})::VARCHAR AS row_hash FROM incoming),
+            WITH h AS (SELECT {part}, {ROW}, {row_hash} AS row_hash FROM incoming),
                  s AS (SELECT h.*, {window} FROM h)
             SELECT s.*, t.row_hash AS stored_hash, coalesce(s.prev_in_file, t.row_hash) AS prev
             FROM s LEFT JOIN {kind.table} t ON {on}"""
     )
-    con.unregister("incoming")
     loaded, updated, duplicates = con.sql(
         """SELECT count(*) FILTER (WHERE prev IS NULL),
                   count(*) FILTER (WHERE prev IS NOT NULL AND prev <> row_hash),
@@ -226,16 +229,19 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     cols = ", ".join(content)
     replaced = "s.newest = 1 AND s.stored_hash IS NOT NULL AND s.stored_hash <> s.row_hash"
     key_match = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-    con.execute(f"DELETE FROM {kind.table} t USING staged s WHERE {replaced} AND {key_match}")
-    if kind.item_prefix and result.answers is not None:
-        con.execute(
-            f"""DELETE FROM survey_answer t USING staged s
-                WHERE {replaced} AND t.wave = s.wave AND t.response_id = s.response_id"""
-        )
+    if updated:
+        con.execute(f"DELETE FROM {kind.table} t USING staged s WHERE {replaced} AND {key_match}")
+        if kind.item_prefix and result.answers is not None:
+            con.execute(
+                f"""DELETE FROM survey_answer t USING staged s
+                    WHERE {replaced} AND t.wave = s.wave AND t.response_id = s.response_id"""
+            )
     written = "s.newest = 1 AND (s.stored_hash IS NULL OR s.stored_hash <> s.row_hash)"
+    # Every incoming row is written (a new export: the usual case): no filter to apply.
+    rows = "TRUE" if loaded == good.height else f"{ROW} IN (SELECT {ROW} FROM staged s WHERE {written})"
     con.execute(
         f"""INSERT INTO {kind.table} ({cols}, row_hash, load_id)
-            SELECT {cols}, row_hash, $load_id FROM staged s WHERE {written}""",
+            SELECT {cols}, {row_hash}, $load_id FROM incoming WHERE {rows}""",
         {"load_id": load_id},
     )
     if kind.item_prefix and result.answers is not None and result.answers.height:
@@ -252,9 +258,23 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
                FROM correction c WHERE f.source_system = c.source_system AND f.source_id = c.source_id"""
         )
     if kind.name == "feedback":
-        enrich.after_upsert(con, "staged", replaced, written, load_id)
+        enrich.after_upsert(con, Upserted("incoming", "staged", row_hash, replaced if updated else None, rows), load_id)
+    con.unregister("incoming")
     con.execute("DROP TABLE staged")
     return loaded, updated, duplicates
+
+
+@dataclass(frozen=True)
+class Upserted:
+    """What one upsert wrote, for the side tables that follow it (`enrich.after_upsert`): the incoming rows
+    view, the staging table (keys, hashes; alias `s`), the row-hash expression, the condition on `staged` of
+    the stored rows it replaced (None: none), and the condition on `incoming` of the rows it wrote."""
+
+    incoming: str
+    staged: str
+    row_hash: str
+    replaced: str | None
+    written: str
 
 
 # The row hash is DuckDB's 64-bit `hash()` of the typed source columns (several times cheaper than md5 of a

@@ -34,20 +34,21 @@ def with_folded_text(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(fold_expr(pl.col("content")).alias(FOLDED))
 
 
-def sync_staged(con: duckdb.DuckDBPyConnection, staged: str, replaced: str, written: str, load_id: str) -> None:
-    """Mirror one upsert into the search table: the stored rows it replaced go, the rows it wrote come in.
-
-    `staged` is the loader's table of incoming rows (with `text_folded`); `replaced` and `written` are the
-    loader's own conditions on it (alias `s`), so the two tables cannot disagree."""
-    con.execute(
-        f"""DELETE FROM feedback_search t USING {staged} s
-            WHERE {replaced} AND t.source_system = s.source_system AND t.source_id = s.source_id"""
+def sync(con: duckdb.DuckDBPyConnection, upserted, load_id: str) -> None:
+    """Mirror one feedback upsert (`etl.load.Upserted`) into the search table: the stored rows it replaced
+    go, the rows it wrote come in, with the same row hash, so the two tables cannot disagree."""
+    if upserted.replaced:
+        con.execute(
+            f"""DELETE FROM feedback_search t USING {upserted.staged} s
+                WHERE {upserted.replaced} AND t.source_system = s.source_system AND t.source_id = s.source_id"""
+        )
+    picked = ", ".join(
+        "$load_id" if c == "load_id" else upserted.row_hash if c == "row_hash" else c for c in _columns()
     )
-    picked = ", ".join("$load_id" if c == "load_id" else f"s.{c}" for c in _columns())
     con.execute(
         f"""INSERT INTO feedback_search ({COLUMNS}, text_folded)
-            SELECT {picked}, s.{FOLDED} FROM {staged} s WHERE {written}
-            ORDER BY s.received_at""",
+            SELECT {picked}, {FOLDED} FROM {upserted.incoming} WHERE {upserted.written}
+            ORDER BY received_at""",
         {"load_id": load_id},
     )
 
