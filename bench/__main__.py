@@ -34,6 +34,7 @@ from etl import geo, warehouse  # noqa: E402
 from etl.load import load_paths  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", 1_000_000))
+ADDRESS_DISTINCT = 20_000
 OVERVIEW_SIZES = (2_000_000, 10_000_000)
 
 
@@ -54,16 +55,24 @@ def canonical_feedback(path: Path, rows: int, with_field: bool = True, seed: int
             "province_code": communes.get_column("province_code").gather(pick),
             "commune_code": communes.get_column("commune_code").gather(pick),
             "field": rng.choice(fields, rows) if with_field else None,
-            "content": rng.choice(
-                [
-                    "Đề nghị xem xét bồi thường giải phóng mặt bằng dự án đường vành đai",
-                    "Khu dân cư bị ngập nặng sau mưa, cống thoát nước tắc",
-                    "Trạm y tế xã thiếu thuốc bảo hiểm y tế",
-                    "Công ty nợ lương công nhân hai tháng",
-                    "Thủ tục cấp giấy chứng nhận quyền sử dụng đất kéo dài",
-                ],
-                rows,
-            ),
+            # Every text distinct, as citizens' opinions are (a few repeated texts would flatter string compression).
+            "content": pl.Series(
+                rng.choice(
+                    [
+                        "Đề nghị xem xét bồi thường giải phóng mặt bằng dự án đường vành đai",
+                        "Khu dân cư bị ngập nặng sau mưa, cống thoát nước tắc",
+                        "Trạm y tế xã thiếu thuốc bảo hiểm y tế",
+                        "Công ty nợ lương công nhân hai tháng",
+                        "Thủ tục cấp giấy chứng nhận quyền sử dụng đất kéo dài",
+                    ],
+                    rows,
+                )
+            )
+            + " (lần "
+            + pl.Series(rng.integers(1, 9, rows)).cast(pl.String)
+            + ", hồ sơ số "
+            + pl.Series(np.arange(rows)).cast(pl.String)
+            + ")",
             "citizen_phone": "09" + pl.Series(rng.integers(10**7, 10**8, rows)).cast(pl.String),
             "status": rng.choice(["received", "forwarded", "answered", "resolved"], rows),
         }
@@ -72,12 +81,16 @@ def canonical_feedback(path: Path, rows: int, with_field: bool = True, seed: int
     return path
 
 
-def legacy_address_feedback(path: Path, rows: int, seed: int = 2) -> Path:
-    """Feedback with legacy (pre-2025) free-text addresses instead of codes: ~3,000 distinct addresses."""
+def legacy_address_feedback(path: Path, rows: int, distinct: int = ADDRESS_DISTINCT, seed: int = 2) -> Path:
+    """Feedback with legacy (pre-2025) free-text addresses instead of codes, written the ways people write them
+    (the demo's styles: full, abbreviated P./Q./TP., lower case, without diacritics, with a street or hamlet):
+    about `distinct` distinct addresses."""
+    from etl.demo import legacy_address
+
     rng = np.random.default_rng(seed)
-    legacy = geo.package_table("admin_units_legacy").select("ward", "district", "province")
-    sample = legacy.sample(3000, seed=seed)
-    addresses = (sample["ward"] + ", " + sample["district"] + ", " + sample["province"]).to_numpy()
+    legacy = geo.package_table("admin_units_legacy").select("province", "district", "ward", "districtType", "wardType")
+    picked = rng.integers(0, legacy.height, distinct)
+    addresses = np.array([legacy_address(tuple(legacy.row(int(i))), rng) for i in picked], dtype=object)
     frame = pl.DataFrame(
         {
             "source_id": [f"ADR-{i:08d}" for i in range(rows)],
@@ -85,7 +98,7 @@ def legacy_address_feedback(path: Path, rows: int, seed: int = 2) -> Path:
             "channel": "hotline",
             "address": rng.choice(addresses, rows),
             "field": "giao_thong",
-            "content": "Đường hư hỏng",
+            "content": "Đường hư hỏng, đề nghị sửa chữa (hồ sơ số " + pl.Series(np.arange(rows)).cast(pl.String) + ")",
         }
     )
     frame.write_csv(path)
@@ -128,8 +141,9 @@ def bench_loader(root: Path) -> dict[str, float]:
     out["load_s"] = min(load_once(csv_path, f"load{i}") for i in range(2))
     empty_path = canonical_feedback(root / "no_field.csv", ROWS, with_field=False)
     out["load_no_field_s"] = min(load_once(empty_path, f"nofield{i}") for i in range(2))
-    address_rows = ROWS // 5
+    address_rows = ROWS
     address_path = legacy_address_feedback(root / "legacy.csv", address_rows)
+    out["address_distinct"] = pl.read_csv(address_path, columns=["address"]).n_unique()
     fresh_data_dir(root, "addresses")
     load_paths([root / "seed.csv"], progress=False)
     started = time.perf_counter()
@@ -232,7 +246,7 @@ def write_report(loader: dict, overview_times: dict, path: Path) -> str:
         f"| DuckDB bare `read_csv` of the same file | {loader['bare_read_csv_s']:.2f} s | | |",
         f"| Loader ÷ bare `read_csv` | {ratio:.1f}× | ≤ 8× | {verdict(ratio <= 8)} |",
         f"| Loader, same file with `field` empty | {rate_nf:,.0f} rows/s ({loader['load_no_field_s']:.2f} s) | | |",
-        f"| Address normalisation (legacy free-text addresses, {loader['address_rows']:,} rows, ~3,000 distinct; whole load) | {addr_rate:,.0f} rows/s | ≥ 50,000 rows/s | {verdict(addr_rate >= 50_000)} |",
+        f"| Loader, legacy free-text addresses ({loader['address_rows']:,} rows, {loader['address_distinct']:,} distinct addresses; whole load) | {addr_rate:,.0f} rows/s | ≥ 50,000 rows/s | {verdict(addr_rate >= 50_000)} |",
     ]
     for rows, t in overview_times.items():
         target = " ≤ 1 s" if rows >= 10_000_000 else ""
