@@ -11,9 +11,10 @@ time range is anchored at the fixed `END_DATE`, never at the wall clock, and eve
 Realism built in: opinions weighted by commune population (urban wards busier); floods in the central
 provinces in October–November; salinity in the Mekong Delta in the dry season; labour issues near industrial
 provinces; land and site clearance around growing cities; a Listening Month spike each June; handling times
-per agency with overdue cases; satisfaction for answered opinions; about 15% without a field; ~10% of texts
-without diacritics; ~0.2% deliberately bad rows (quarantine), re-exports with a newer status (updates) and a
-few exact duplicates.
+per agency with overdue cases; satisfaction for answered opinions; about 15% without a field; texts varied for
+the field classifier (a second sentence in everyday words for 60%, a second concern of another field for 20%,
+~25% without diacritics, ~12% typed like text messages, 5% stated label noise); ~0.2% deliberately bad rows
+(quarantine), re-exports with a newer status (updates) and a few exact duplicates.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ BAD_ROW_RATE = 0.002
 UPDATE_RATE = 0.015  # app records exported again later with a newer status
 DUPLICATE_RATE = 0.003  # app records exported again unchanged
 NO_FIELD_RATE = 0.15
-NO_DIACRITICS_RATE = 0.10
+NO_DIACRITICS_RATE = 0.25
+EXTRA_RATE = 0.6  # opinions with a second sentence of their own field in everyday words (`EXTRA`)
 MIX_RATE = 0.20  # opinions that raise a second concern of another field ("Ngoài ra, …")
 TEXTING_RATE = 0.12  # written like a text message: lower case, "ko", "đc", "ng dân"…
 LABEL_NOISE_RATE = 0.05  # stated share of exported fields that are wrong (a random other field): label noise
@@ -231,6 +233,27 @@ DETAIL: dict[str, list[str]] = {
     "van_hoa_xa_hoi": ["Đề nghị chính quyền có biện pháp chấn chỉnh.", "Người dân rất mong có nơi sinh hoạt chung."],
     "mat_tran": ["Đề nghị Mặt trận các cấp quan tâm hơn nữa.", "Người dân mong được tham gia ý kiến nhiều hơn."],
     "khac": ["Xin được hướng dẫn cụ thể.", "Cảm ơn Mặt trận đã lắng nghe."],
+}  # fmt: skip
+
+# A second sentence in the citizen's own words (vocabulary beyond the core templates), one field each; the
+# `_man`/`_lu` text keys use their field's list.
+EXTRA: dict[str, list[str]] = {
+    "dat_dai": ["Sổ hồng làm mãi chưa xong, lên phòng địa chính thì hẹn lần hẹn lượt.", "Nhà tôi mất gần hết đất vườn mà tiền đền bù không đủ mua lại mảnh đất khác.", "Cán bộ đo đạc sai diện tích thửa đất, ranh giới với nhà bên cạnh chưa rõ.", "Dự án cắm mốc rồi để đó, dân không được tách thửa, không được chuyển nhượng.", "Lô đất tái định cư xa chỗ làm ăn, hạ tầng chưa có gì.", "Đất công bị lấn chiếm làm quán xá, phân lô bán nền trái phép.", "Bảng giá đất áp thấp quá, đơn giá bồi thường không sát giá thị trường.", "Xin hỏi thủ tục chuyển mục đích sang đất ở thì nộp ở đâu."],
+    "moi_truong": ["Mùi hôi thối nồng nặc, ruồi muỗi bu đầy, không ai chịu nổi.", "Rác chất đống ven đường cả tuần không có xe thu gom.", "Nước kênh đen ngòm, cá chết nổi trắng mặt nước.", "Khói bụi mù mịt, phơi đồ không được, trẻ con ho suốt.", "Đề nghị quan trắc, lấy mẫu nước thải, khí thải công khai cho dân biết.", "Xe chở vật liệu rơi vãi đất cát, bụi bay vào nhà.", "Có người đổ trộm xà bần, chất thải ra bãi đất trống.", "Lò đốt rác, đốt nhựa ban đêm khét lẹt cả xóm."],
+    "y_te": ["Đi khám bệnh phải xếp hàng từ sáng sớm, bác sĩ khám qua loa.", "Bệnh nhân nằm ghép hai ba người một giường, nhà vệ sinh bẩn.", "Thuốc trong danh mục bảo hiểm thường xuyên hết, phải ra nhà thuốc mua.", "Trạm y tế không có bác sĩ trực đêm, cấp cứu phải chở lên tuyến trên.", "Đề nghị tiêm vắc xin đầy đủ cho trẻ, dịch sởi đang có nguy cơ.", "Nhà thuốc bán kháng sinh không cần toa của bác sĩ.", "Thái độ điều dưỡng, nhân viên y tế với người bệnh chưa tốt.", "Xe cấp cứu đến chậm, người nhà bệnh nhân rất bức xúc."],
+    "giao_duc": ["Đầu năm học phụ huynh phải đóng đủ thứ quỹ, quỹ lớp, quỹ phụ huynh.", "Cô giáo chủ nhiệm gợi ý học thêm ở nhà, không đi thì con bị để ý.", "Phòng học dột nát, bàn ghế cũ, nhà vệ sinh của trường hỏng.", "Điểm trường xa nhà, các cháu phải đi bộ mấy cây số tới lớp.", "Trường mầm non công lập không đủ chỗ nhận trẻ.", "Bữa ăn bán trú của học sinh quá đạm bạc so với tiền đóng.", "Giáo viên hợp đồng lương thấp, nhiều thầy cô bỏ nghề.", "Tuyển sinh đầu cấp chưa công khai, phụ huynh phải chạy trường."],
+    "an_sinh": ["Hồ sơ xin trợ cấp nộp lâu rồi mà chưa được xét duyệt.", "Bình xét hộ nghèo, cận nghèo chưa đúng, nhà khó khăn thật thì không có tên.", "Thẻ bảo hiểm y tế cho người cao tuổi chưa được cấp.", "Tiền trợ cấp người khuyết tật, người có công chi trả chậm.", "Công ty không chốt sổ bảo hiểm xã hội nên không lĩnh được bảo hiểm thất nghiệp.", "Mẹ già neo đơn không lương hưu, xin xét vào diện bảo trợ xã hội.", "Chế độ thai sản của tôi bị bảo hiểm xã hội giải quyết chậm.", "Gia đình chính sách nhà cửa xuống cấp, mong được hỗ trợ."],
+    "lao_dong": ["Công ty nợ lương, nợ bảo hiểm, công nhân không biết kêu ai.", "Tăng ca liên tục mà tiền tăng ca tính không đúng.", "Không có hợp đồng lao động, bị đuổi việc không báo trước.", "Lương cơ bản thấp, tiền phòng trọ, điện nước cao, không đủ sống.", "Thanh niên thất nghiệp, mong có lớp học nghề và giới thiệu việc làm.", "Bị tai nạn lao động mà chủ chỉ hỗ trợ qua loa.", "Đi xuất khẩu lao động qua môi giới mất nhiều tiền mà chưa được xuất cảnh.", "Đề nghị công đoàn bảo vệ quyền lợi người lao động."],
+    "giao_thong": ["Đường toàn ổ voi ổ gà, trời mưa lầy lội, xe máy hay ngã.", "Đèn đường hỏng, tối đi lại rất nguy hiểm.", "Xe tải, xe ben chở quá tải làm nát mặt đường bê tông.", "Cống thoát nước bị tắc, cứ mưa to là nước tràn vào nhà.", "Ngã tư không có đèn tín hiệu, giờ cao điểm kẹt xe.", "Công trình làm đường thi công dở dang, bụi và ùn tắc.", "Vỉa hè bị chiếm dụng, người đi bộ phải xuống lòng đường.", "Đề nghị bê tông hóa đường ra đồng, làm gờ giảm tốc, biển báo."],
+    "an_ninh": ["Kẻ gian trộm xe máy, trộm chó giữa ban ngày.", "Thanh niên lạng lách, bốc đầu, rú ga suốt đêm.", "Nhóm cho vay nặng lãi, đòi nợ thuê đe dọa, ném chất bẩn vào nhà.", "Có đối tượng gọi điện mạo danh công an lừa chuyển tiền.", "Tụ tập đánh bạc, đánh nhau, gây mất an ninh trật tự.", "Có người lạ nghi mua bán, sử dụng chất cấm ở khu trọ.", "Đề nghị công an tăng cường tuần tra, lắp camera an ninh.", "Bị lừa đảo qua mạng mất tiền, báo công an chưa thấy xử lý."],
+    "tham_nhung": ["Muốn làm nhanh thì phải bồi dưỡng, không có phong bì thì hồ sơ nằm đó.", "Cán bộ ăn chặn tiền hỗ trợ của dân, chia cho người nhà.", "Công trình mới làm đã hư hỏng, nghi rút ruột, bớt xén vật tư.", "Thu tiền của dân không có biên lai, không công khai thu chi.", "Người nhà lãnh đạo trúng thầu hết công trình của xã.", "Đề nghị thanh tra làm rõ, xử lý cán bộ có dấu hiệu tiêu cực.", "Cán bộ gây khó dễ, vòi tiền người dân đến làm việc.", "Tôi xin tố cáo và đề nghị giữ bí mật thông tin người tố cáo."],
+    "hanh_chinh": ["Làm giấy tờ phải đi lại nhiều lần, mỗi lần cán bộ bảo thiếu một thứ.", "Nộp hồ sơ trực tuyến trên cổng dịch vụ công bị lỗi liên tục.", "Hồ sơ trễ hẹn mà không ai giải thích.", "Thủ tục khai sinh, đăng ký thường trú rườm rà.", "Tài khoản định danh điện tử VNeID không kích hoạt được.", "Bộ phận một cửa đông, chờ cả buổi mới tới lượt.", "Chứng thực, trích lục giấy tờ phải chờ lâu, lệ phí không rõ ràng.", "Sau sắp xếp đơn vị hành chính, không biết nộp hồ sơ ở đâu."],
+    "gia_ca": ["Cái gì cũng tăng giá, thịt cá rau củ ngoài chợ đắt đỏ.", "Hóa đơn tiền điện, tiền nước tháng này tăng vọt.", "Giá xăng dầu, giá gas lên liên tục, đời sống khó khăn.", "Hàng hóa không niêm yết giá, bán chặt chém khách.", "Hàng giả, hàng kém chất lượng bán tràn lan, người tiêu dùng thiệt.", "Tiểu thương kêu phí thuê ki ốt, sạp chợ quá cao.", "Đề nghị quản lý thị trường kiểm tra việc găm hàng, đẩy giá.", "Vật liệu xây dựng, sắt thép, xi măng tăng giá mạnh."],
+    "nong_nghiep": ["Bà con nông dân bị thương lái ép giá, nông sản không có đầu ra.", "Lúa bị sâu bệnh, rầy nâu, cán bộ khuyến nông chưa xuống hướng dẫn.", "Kênh mương thủy lợi bồi lắng, trạm bơm hỏng, ruộng thiếu nước tưới.", "Đàn heo, đàn gà bị dịch chết nhiều, chưa được hỗ trợ.", "Giống cây, con giống kém chất lượng, mất mùa.", "Phân bón, thuốc bảo vệ thực vật đắt, trồng trọt không có lãi.", "Nuôi tôm, nuôi cá bị dịch bệnh, thiệt hại nặng.", "Đề nghị hỗ trợ vốn, máy móc, cấp mã vùng trồng cho nông dân."],
+    "thien_tai": ["Nước lũ lên nhanh, bà con không kịp sơ tán đồ đạc.", "Nguy cơ sạt lở đất rất cao, cần di dời dân khẩn cấp.", "Mưa bão làm tốc mái, sập nhà, hoa màu hư hại.", "Tiền hỗ trợ khắc phục hậu quả thiên tai chưa tới tay dân.", "Hạn hán kéo dài, giếng khô cạn, thiếu nước sinh hoạt.", "Triều cường, sóng đánh vỡ đê bao, ngập sâu khu dân cư.", "Rét đậm rét hại, gia súc chết, người già trẻ nhỏ thiếu áo ấm.", "Đề nghị tiếp tế lương thực, nước uống cho vùng bị cô lập."],
+    "van_hoa_xa_hoi": ["Ma túy, tệ nạn xã hội len lỏi vào thanh thiếu niên.", "Cưới hỏi, ma chay linh đình, mở loa kẹo kéo ồn ào.", "Trẻ em không có sân chơi, chỉ ở nhà chơi game, điện thoại.", "Di tích, đình làng xuống cấp chưa được trùng tu.", "Nhà văn hóa ít hoạt động văn nghệ, thể thao cho bà con.", "Tảo hôn, mê tín dị đoan vẫn còn ở một số nơi.", "Quán karaoke tay vịn, massage trá hình ảnh hưởng thuần phong mỹ tục.", "Trẻ em đuối nước mỗi mùa hè, đề nghị dạy bơi cho các cháu."],
+    "mat_tran": ["Các loại quỹ vận động còn bình quân theo hộ, chưa thật sự tự nguyện.", "Ban công tác Mặt trận ít họp, ít lấy ý kiến bà con.", "Đề nghị Mặt trận giám sát, phản biện các dự án ở địa phương.", "Kiến nghị của cử tri qua tiếp xúc cử tri chưa được trả lời.", "Chi hội phụ nữ, hội nông dân, cựu chiến binh sinh hoạt hình thức.", "Tiền quyên góp ủng hộ chưa được công khai tới người dân.", "Ban thanh tra nhân dân, giám sát đầu tư cộng đồng chưa hoạt động.", "Mong có thêm nhà Đại đoàn kết cho hộ khó khăn."],
+    "khac": ["Xin cảm ơn các cô chú cán bộ.", "Tôi chỉ muốn hỏi thêm thông tin.", "Góp ý để ứng dụng dễ dùng hơn cho người lớn tuổi.", "Xin số điện thoại liên hệ của cán bộ phụ trách.", "Mong nhận được phản hồi qua tin nhắn.", "Chúc các cán bộ sức khỏe.", "Tôi gửi lại vì lần trước bị lỗi.", "Tôi đồng tình với chủ trương của Đảng và Nhà nước."],
 }  # fmt: skip
 
 OPENERS = [
@@ -495,6 +518,10 @@ _CORE_LEN = np.array([len(CORE[k]) for k in _TEXT_KEYS])
 _DETAILS = [d for k in _TEXT_KEYS for d in DETAIL[k]]
 _DETAIL_OFF = np.cumsum([0] + [len(DETAIL[k]) for k in _TEXT_KEYS])[:-1]
 _DETAIL_LEN = np.array([len(DETAIL[k]) for k in _TEXT_KEYS])
+_EXTRA_OF = [EXTRA[k] if k in EXTRA else EXTRA[k.rsplit("_", 1)[0]] for k in _TEXT_KEYS]
+_EXTRAS = [e for pool in _EXTRA_OF for e in pool]
+_EXTRA_OFF = np.cumsum([0] + [len(p) for p in _EXTRA_OF])[:-1]
+_EXTRA_LEN = np.array([len(p) for p in _EXTRA_OF])
 _AGENCY_OPTS = [opt for f in FIELDS for opt in PROVINCE_AGENCY[f]]
 _AGENCY_OFF = np.cumsum([0] + [len(PROVINCE_AGENCY[f]) for f in FIELDS])[:-1]
 _AGENCY_LEN = np.array([len(PROVINCE_AGENCY[f]) for f in FIELDS])
@@ -742,6 +769,9 @@ def _opinions(arr: _Arrays, month: dt.date, n: int, rng: np.random.Generator) ->
         "use_hamlet": rng.random(n) < 0.4,
         "detail": _pick(_DETAILS, _DETAIL_OFF[text_key] + np.floor(rng.random(n) * _DETAIL_LEN[text_key]).astype(np.int64)),
         "has_detail": rng.random(n) < 0.55,
+        "extra": _pick(_EXTRAS, _EXTRA_OFF[text_key] + np.floor(rng.random(n) * _EXTRA_LEN[text_key]).astype(np.int64)),
+        "has_extra": rng.random(n) < EXTRA_RATE,
+        "extra_first": rng.random(n) < 0.3,
         "opener": _pick(OPENERS, rng.integers(0, len(OPENERS), n)),
         "closer": _pick(CLOSERS, rng.integers(0, len(CLOSERS), n)),
         "mix": rng.random(n) < MIX_RATE,
@@ -786,7 +816,10 @@ def _opinions(arr: _Arrays, month: dt.date, n: int, rng: np.random.Generator) ->
 
 
 TEXTING = {"không": "ko", "được": "đc", "người dân": "ng dân", "nhưng": "nhg", "đề nghị": "đn", "Đề nghị": "đn",
-           "với": "vs", "rất": "rat", "trả lời": "tl", "Mặt trận": "MT", "ủy ban nhân dân": "ubnd"}  # fmt: skip
+           "với": "vs", "rất": "rat", "trả lời": "tl", "Mặt trận": "MT", "ủy ban nhân dân": "ubnd", "gì": "j",
+           "biết": "bít", "rồi": "rùi", "quá": "wá", "bảo hiểm y tế": "bhyt", "bảo hiểm xã hội": "bhxh",
+           "bệnh viện": "bv", "công ty": "cty", "khu công nghiệp": "kcn", "giấy chứng nhận": "giấy cn",
+           "chính quyền": "cq", "thành phố": "tp", "trách nhiệm": "tn", "anh chị": "a/c"}  # fmt: skip
 
 
 def _texting(content: pl.Expr) -> pl.Expr:
@@ -797,8 +830,11 @@ def _texting(content: pl.Expr) -> pl.Expr:
 def _assemble(f: pl.DataFrame, month: dt.date) -> pl.DataFrame:
     commune_phrase = pl.concat_str("type_lc", "commune_short", separator=" ")
     place = pl.when("use_hamlet").then(pl.concat_str("hamlet", pl.lit(", "), commune_phrase)).otherwise(commune_phrase)
+    extra = pl.when("has_extra").then("extra").otherwise(pl.lit(""))
     content = pl.concat_str(
-        "opener", "head", place, "tail",
+        "opener", pl.when(pl.col("has_extra") & pl.col("extra_first")).then(pl.concat_str(extra, pl.lit(" "))).otherwise(pl.lit("")),
+        "head", place, "tail",
+        pl.when(pl.col("has_extra") & ~pl.col("extra_first")).then(pl.concat_str(pl.lit(" "), extra)).otherwise(pl.lit("")),
         pl.when("has_detail").then(pl.concat_str(pl.when("newline").then(pl.lit("\n")).otherwise(pl.lit(" ")), "detail"))
         .otherwise(pl.lit("")),
         pl.when("mix").then(pl.concat_str(pl.lit(" Ngoài ra, "), "mix_head", place, "mix_tail")).otherwise(pl.lit("")),
@@ -1102,6 +1138,19 @@ def _mark_reexports(app: pl.DataFrame, rng: np.random.Generator) -> tuple[pl.Dat
         .drop("_upd")
     )
     return base, again.with_columns(pl.lit(True).alias("_re"))
+
+
+def labelled_opinions(size: str = "tiny", seed: int = 42) -> pl.DataFrame:
+    """content, field of the demo's opinions that carry a field (label noise included), without writing files:
+    what `etl train-classifier` learns from, for tests and tuning."""
+    world = build_world(seed)
+    scale = SIZES[size]
+    rng = _rng(seed, 10)
+    arr = _Arrays(world, handling_efficiency(world, seed))
+    months = _months(scale)
+    per_month = rng.multinomial(scale.opinions, np.full(len(months), 1 / len(months)))
+    parts = [_opinions(arr, m, int(n), rng).select("content", "field") for m, n in zip(months, per_month, strict=True)]
+    return pl.concat(parts).drop_nulls()
 
 
 def _feedback(
