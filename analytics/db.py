@@ -15,10 +15,20 @@ def open_warehouse(path: Path | str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> pl.DataFrame:
-    """Run `sql` with `$name` parameters on a fresh cursor (a connection is not shared across threads)."""
+def query(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: Mapping[str, Any] | None = None,
+    tables: Mapping[str, pl.DataFrame] | None = None,
+) -> pl.DataFrame:
+    """Run `sql` with `$name` parameters on a fresh cursor (a connection is not shared across threads).
+
+    `tables`: small frames the query reads by name (e.g. a calendar), registered on that cursor only; unlike
+    list parameters, the planner knows their size."""
     cursor = con.cursor()
     try:
+        for name, frame in (tables or {}).items():
+            cursor.register(name, frame.to_arrow())
         return cursor.sql(sql, params=dict(params or {})).pl()
     finally:
         cursor.close()

@@ -107,6 +107,22 @@ def data_info(con: duckdb.DuckDBPyConnection, scope: Scope) -> DataInfo:
     )
 
 
+def as_of_and_first_day(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[datetime | None, date | None]:
+    """data_info's as-of time and first day, reading only `received_at` when the warehouse records its as-of
+    time (every load does): for pages that need just these two on large warehouses."""
+    where, params = scope_predicate(scope, "f")
+    row = query(
+        con,
+        f"""SELECT (SELECT value FROM meta WHERE key = 'data_as_of') AS as_of, min(f.received_at) AS first_at
+            FROM feedback f WHERE {where}""",
+        params,
+    ).row(0, named=True)
+    as_of = _as_of_local(row["as_of"])
+    if as_of is None:
+        return data_info(con, scope).as_of, row["first_at"].date() if row["first_at"] else None
+    return as_of, row["first_at"].date() if row["first_at"] else None
+
+
 def resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> Filters:
     """Fill a missing end of the period with the data's first/last day in the scope."""
     if filters.date_from is not None and filters.date_to is not None:

@@ -8,6 +8,7 @@ of receipt never counts, whether or not it is a working day). Pure functions, no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cache
 
@@ -60,6 +61,24 @@ def working_calendar(first: date, last: date) -> pl.DataFrame:
     working = [is_working_day(d) for d in days.to_list()]
     return pl.DataFrame({"day": days, "working": working}).with_columns(
         pl.col("working").cast(pl.Int32).cum_sum().alias("ordinal")
+    )
+
+
+def deadline_table(calendar: pl.DataFrame, spans: Iterable[int]) -> pl.DataFrame:
+    """For every day of `calendar` (working_calendar) and every N in `spans`: day, working_days (N), deadline
+    (the N-th working day after the day; null past the calendar's end) and deadline_ordinal (its ordinal).
+
+    A small table SQL joins on (received day, N) instead of walking the calendar row by row."""
+    working = calendar.filter("working").select(
+        pl.col("ordinal").alias("deadline_ordinal"), pl.col("day").alias("deadline")
+    )
+    spans_frame = pl.DataFrame({"working_days": sorted(set(spans))}, schema={"working_days": pl.Int32})
+    return (
+        calendar.select("day", "ordinal")
+        .join(spans_frame, how="cross")
+        .with_columns((pl.col("ordinal") + pl.col("working_days")).alias("deadline_ordinal"))
+        .join(working, on="deadline_ordinal", how="left")
+        .select("day", "working_days", "deadline", "deadline_ordinal")
     )
 
 

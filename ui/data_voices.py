@@ -44,13 +44,16 @@ def _rising_phrases(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
+def _handling_figures(path: str, scope: Scope, filters: Filters) -> handling.Figures:
+    return handling.figures(connection_at(path), scope, filters)  # summary and both league tables in one pass
+
+
 def _handling_summary(path: str, scope: Scope, filters: Filters) -> handling.Summary:
-    return handling.summary(connection_at(path), scope, filters)
+    return _handling_figures(path, scope, filters).summary
 
 
-@st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _league(path: str, scope: Scope, filters: Filters, by: str) -> pl.DataFrame:
-    return handling.league(connection_at(path), scope, filters, by)
+    return _handling_figures(path, scope, filters).league(by)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)

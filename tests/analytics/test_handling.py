@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import random
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -115,3 +118,144 @@ def test_campaign_window_against_baseline_and_silent_communes(fixture):
     assert provinces.height == 34
     assert silent.height == communes  # the fixture gives no commune codes: nothing heard from any commune
     assert daily["day"].min() == date(2026, 6, 1) and daily["day"].max() == date(2026, 6, 1) + timedelta(days=29)
+
+
+def test_deadline_table_is_add_working_days_across_tet_and_national_holidays():
+    """Every day from Tết 2026 to past National Day, every configured span: the calendar table's deadline is
+    the day-by-day walk of workdays.add_working_days (holidays from the `holidays` package)."""
+    cal = workdays.working_calendar(date(2026, 1, 1), date(2026, 11, 30))
+    table = workdays.deadline_table(cal, [1, 5, 10, 15, 20, 30])
+    for day, n, deadline in (
+        table.filter(pl.col("deadline").is_not_null()).select("day", "working_days", "deadline").iter_rows()
+    ):
+        assert deadline == workdays.add_working_days(day, n), (day, n)
+    assert table.filter(pl.col("day") >= date(2026, 11, 20), pl.col("working_days") == 30)["deadline"].is_null().all()
+
+
+# A warehouse with opinions received around Tết 2026 (16–20/2), 30/4–1/5 and National Day (31/8–2/9), with
+# deadlines from several rules, built in code (in memory) to compare with a walk over the calendar.
+ROOT = Path(__file__).resolve().parents[2]
+AS_OF = datetime(2026, 9, 30, 17, 0)
+HOLIDAY_DAYS = [date(2026, 2, 12), date(2026, 2, 13), date(2026, 2, 17), date(2026, 4, 28), date(2026, 4, 29),
+                date(2026, 5, 1), date(2026, 8, 27), date(2026, 8, 28), date(2026, 8, 31), date(2026, 9, 20)]  # fmt: skip
+
+
+def _holiday_warehouse() -> duckdb.DuckDBPyConnection:
+    rng = random.Random(42)
+    con = duckdb.connect()
+    con.execute((ROOT / "etl" / "schema.sql").read_text(encoding="utf-8"))
+    con.execute("INSERT INTO meta VALUES ('data_as_of', $t)", {"t": AS_OF.isoformat()})
+    con.execute("INSERT INTO dim_field SELECT field_code, name_vi, name_en FROM read_csv($p)",
+                {"p": str(ROOT / "data" / "reference" / "fields.csv")})  # fmt: skip
+    con.execute("INSERT INTO dim_province (province_code, name_vi, name_short) VALUES ('01', 'Hà Nội', 'Hà Nội'), "
+                "('79', 'TP HCM', 'HCM')")  # fmt: skip
+    rows = []
+    for i in range(600):
+        received = datetime.combine(rng.choice(HOLIDAY_DAYS), time(rng.randrange(7, 18), rng.randrange(60)))
+        answered = received + timedelta(
+            seconds=rng.choice([86400 * rng.randrange(1, 40), rng.randrange(1, 50 * 86400)])
+        )
+        kind = rng.random()
+        status = "rejected" if kind < 0.1 else "forwarded" if kind < 0.4 else "answered"
+        rows.append((
+            "t", f"T{i:04d}", received, "app", rng.choice(["01", "79"]),
+            rng.choice(["dat_dai", "thien_tai", "an_ninh", "y_te", None]),
+            f"nội dung {i}", status, received if kind > 0.2 else None,
+            answered if status == "answered" and answered < AS_OF else None,
+            rng.choice(["UBND xã A", "UBND xã B", None]), rng.choice(["commune", "province", "village", None, "ward"]),
+            rng.choice([None, 1, 4, 5]),
+        ))  # fmt: skip
+    con.executemany(
+        """INSERT INTO feedback (source_system, source_id, received_at, channel, province_code, field, content, status,
+                                 forwarded_at, answered_at, agency, level, satisfaction, row_hash, load_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'h', 'l')""",
+        rows,
+    )
+    return con
+
+
+def _reference(stored: pl.DataFrame) -> list[dict]:
+    """Deadline, flags and days to answer of every stored opinion, by walking the calendar in Python."""
+    rules = workdays.deadline_rules()
+    fields = sorted(set(stored["field"].drop_nulls())) + [""]
+    grid = {(f, lv): d for f, lv, d in workdays.deadline_grid(rules, fields, handling.LEVELS).iter_rows()}
+    out = []
+    for row in stored.iter_rows(named=True):
+        days = grid.get((row["field"] or "", row["level"] or ""), workdays.DEFAULT_WORKING_DAYS)
+        deadline = workdays.add_working_days(row["received_at"].date(), days)
+        answered = row["answered_at"]
+        out.append({
+            **row, "deadline": deadline, "deadline_days": days,
+            "due": answered is not None or deadline < AS_OF.date(),
+            "on_time": answered is not None and answered.date() <= deadline,
+            "overdue": answered is None and row["status"] != "rejected" and deadline < AS_OF.date(),
+            "days": (answered - row["received_at"]).total_seconds() / 86400 if answered else None,
+        })  # fmt: skip
+    return out
+
+
+def test_handling_numbers_around_holidays_match_a_calendar_walk():
+    con = _holiday_warehouse()
+    stored = con.sql("SELECT * FROM feedback").pl()
+    ref = _reference(stored)
+    figures = handling.figures(con, Scope.all(), Filters(), min_due=1)
+    s = figures.summary
+    assert s == handling.summary(con, Scope.all(), Filters())
+    assert (s.opinions, s.due, s.on_time, s.overdue) == (
+        len(ref), sum(r["due"] for r in ref), sum(r["on_time"] for r in ref), sum(r["overdue"] for r in ref)
+    )  # fmt: skip
+    assert s.overdue > 0 and 0 < s.on_time < s.due
+    # medians and means as DuckDB computes them over the opinions themselves
+    direct = con.sql(
+        """SELECT coalesce(agency, '') AS agency,
+                  median(date_diff('second', received_at, answered_at) / 86400.0) AS median_days,
+                  avg(satisfaction) AS satisfaction, count(*) AS received
+           FROM feedback GROUP BY ALL ORDER BY agency"""
+    ).pl()
+    by_agency = figures.by_agency.sort("agency").select("agency", "median_days", "satisfaction", "received")
+    assert by_agency.equals(direct)
+    assert figures.by_agency.equals(handling.league(con, Scope.all(), Filters(), "agency", min_due=1))
+    assert figures.by_province.equals(handling.league(con, Scope.all(), Filters(), "province", min_due=1))
+    total_median = con.sql("SELECT median(date_diff('second', received_at, answered_at) / 86400.0) FROM feedback")
+    assert s.median_days == total_median.fetchall()[0][0]
+    # the overdue list: the longest overdue first, working days late counted on the calendar
+    overdue = handling.overdue_cases(con, Scope.all(), Filters(), limit=25)
+    expected = sorted((r for r in ref if r["overdue"]), key=lambda r: (r["deadline"], r["received_at"], r["source_id"]))
+    assert overdue["source_id"].to_list() == [r["source_id"] for r in expected[:25]]
+    assert overdue["deadline"].to_list() == [r["deadline"] for r in expected[:25]]
+    assert overdue["working_days_late"].to_list() == [
+        workdays.working_days_between(r["deadline"], AS_OF.date()) for r in expected[:25]
+    ]
+    assert handling.overdue_cases(con, Scope.all(), Filters(), limit=10_000).height == s.overdue
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_exact_median_from_buckets_equals_duckdb_median(seed):
+    """Answer times with ties, whole days and scattered seconds: the bucketed order statistics (with buckets
+    that hold several values read back) give DuckDB's own median, to the last bit."""
+    rng = random.Random(seed)
+    values = [
+        rng.choice([86400 * rng.randrange(0, 9), rng.randrange(-3600, 40 * 86400)])
+        for _ in range(rng.randrange(1, 400))
+    ]
+    frame = pl.DataFrame({"g": [rng.choice("ab") for _ in values], "seconds": values})
+    histogram = (
+        frame.with_columns((pl.col("seconds") // handling.SECONDS_PER_DAY).alias("bucket"))
+        .group_by("g", "bucket")
+        .agg(pl.len().alias("answered"), pl.col("seconds").min().alias("lo"), pl.col("seconds").max().alias("hi"))
+    )
+    ranks = handling.median_ranks(histogram, ["g"])
+    inside = {g: sorted(v) for g, v in frame.group_by("g").agg(pl.col("seconds")).iter_rows()}
+    buckets = {}
+    for g, v in inside.items():
+        for x in v:
+            buckets.setdefault((g, x // handling.SECONDS_PER_DAY), []).append(x)
+    filled = ranks.with_columns(
+        pl.struct("g", "bucket", "offset")
+        .map_elements(lambda r: buckets[(r["g"], r["bucket"])][r["offset"]], return_dtype=pl.Int64)
+        .alias("read")
+    )
+    assert filled.filter(pl.col("seconds").is_not_null() & (pl.col("seconds") != pl.col("read"))).is_empty()
+    got = handling.median_days(filled.with_columns(pl.col("read").alias("seconds")), ["g"]).sort("g")
+    expected = duckdb.sql("SELECT g, median(seconds / 86400.0) AS median_days FROM frame GROUP BY g ORDER BY g").pl()
+    assert got.equals(expected)
