@@ -142,12 +142,23 @@ def monthly(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> p
 
 def by_province(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, indicator: str) -> pl.DataFrame:
     """One indicator per province over the period: total (counts) or latest value (rates), and per 100,000
-    people for counts."""
+    people for counts; the mediation success rate comes with its denominator (`cases`, the same month's)."""
     frame = province_month(con, scope, filters).filter(pl.col("indicator") == indicator)
     pops = populations(con, scope)
     if indicator in (*RATES, DERIVED):
         latest = frame.filter(pl.col("period") == pl.col("period").max().over("province_code"))
         out = latest.select("province_code", "value")
+        if indicator == DERIVED:  # the success rate's denominator: that month's mediation cases
+            cases = province_month(con, scope, filters).filter(pl.col("indicator") == "mediation_cases")
+            out = (
+                latest.select("province_code", "period", "value")
+                .join(
+                    cases.select("province_code", "period", pl.col("value").alias("cases")),
+                    on=["province_code", "period"],
+                    how="left",
+                )
+                .drop("period")
+            )
     else:
         out = frame.group_by("province_code").agg(pl.col("value").sum())
     return (

@@ -399,8 +399,14 @@ def outcome_monthly(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> 
 def outcome_by_province(frame: pl.DataFrame, indicator: str, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """outcomes.by_province of one indicator under the role's rule: for a count indicator, small province
     totals and their rate per 100,000 hidden, with complementary suppression (the provinces add up to the
-    total shown). Rates are shown (the success rate per province is a latest-month figure on its own cases,
-    hidden with them on the national summary only)."""
+    total shown). The mediation success rate of a province is hidden when the cases it is built on are few
+    (no total is shown for a rate, so no complement). Household rates and money are shown."""
+    if indicator == "mediation_success_rate" and "cases" in frame.columns:
+        limit = suppress.threshold(role, medium)
+        small = frame["cases"].fill_null(0) < limit if limit is not None else pl.repeat(False, frame.height, eager=True)
+        return frame.with_columns(
+            pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in ("value", "cases")
+        ).with_columns(small.alias("suppressed"))
     if indicator not in OUTCOME_COUNTS:
         return frame.with_columns(pl.lit(False).alias("suppressed"))
     return suppress.protect(frame, role, medium, count="value", dependent=["per_100k"], groups=()).drop("complementary")

@@ -199,6 +199,9 @@ def test_sql_membership_monitoring_outcomes_and_scope(con):
     assert {"security_incidents", "mediation_success_rate"} <= set(summary["indicator"])
     rate = summary.filter(pl.col("indicator") == "mediation_success_rate")["latest_rate"][0]
     assert 0 < rate < 1
+    per_province = outcomes.by_province(con, Scope.all(), filters, "mediation_success_rate")
+    assert per_province["cases"].null_count() == 0 and (per_province["cases"] > 0).all()
+    assert ((per_province["value"] >= 0) & (per_province["value"] <= 1)).all()
 
 
 @pytest.mark.parametrize("report", ["models", "membership", "monitoring", "outcomes", "milestones"])

@@ -182,6 +182,11 @@ def test_outcomes_hide_small_counts_of_incidents_and_the_rate_on_them():
     )
     shown = protected.outcome_by_province(provinces, "security_incidents", "leader", "export")
     assert shown["value"].to_list() == [40.0, None, None] and shown["per_100k"].to_list() == [0.5, None, None]
+    success = pl.DataFrame({"province_code": ["01", "79"], "value": [0.8, 0.5], "cases": [40.0, 6.0]})
+    hidden = protected.outcome_by_province(success, "mediation_success_rate", "presenter", "screen")
+    assert hidden["value"].to_list() == [0.8, None] and hidden["suppressed"].to_list() == [False, True]
+    exact = protected.outcome_by_province(success, "mediation_success_rate", "analyst", "export")
+    assert exact["value"].to_list() == [0.8, 0.5]
     rates = provinces.with_columns(pl.col("value") / 100)
     assert protected.outcome_by_province(rates, "poor_household_rate", "public", "screen")["value"].equals(
         rates["value"]
