@@ -114,7 +114,7 @@ _INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
 
 
 _DECOMPOSED = r"[\u0300-\u036f]"
-_SPACE_RUNS = r"  |[\t\n\r\u00a0\u202f]"
+_SPACE_RUNS = r"\s{2,}|[^\S ]"
 
 
 def clean_text(series: pl.Series) -> pl.Series:
@@ -130,11 +130,17 @@ def clean_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     if not columns:
         return frame
     stripped = frame.with_columns(pl.col(columns).str.strip_chars())
-    found = stripped.select(
-        *[pl.col(c).str.contains(_DECOMPOSED).any().alias(f"nfd|{c}") for c in columns],
-        *[pl.col(c).str.contains(_INVISIBLE).any().alias(f"inv|{c}") for c in columns],
-        *[pl.col(c).str.contains(_SPACE_RUNS).any().alias(f"ws|{c}") for c in columns],
-    ).row(0, named=True)
+    anything = f"{_DECOMPOSED}|{_INVISIBLE}|{_SPACE_RUNS}"  # one scan per column; most have nothing to repair
+    dirty = [
+        c for c, bad in stripped.select(pl.col(columns).str.contains(anything).any()).row(0, named=True).items() if bad
+    ]
+    found = dict.fromkeys((f"{check}|{c}" for check in ("nfd", "inv", "ws") for c in columns), False)
+    if dirty:
+        found |= stripped.select(
+            *[pl.col(c).str.contains(_DECOMPOSED).any().alias(f"nfd|{c}") for c in dirty],
+            *[pl.col(c).str.contains(_INVISIBLE).any().alias(f"inv|{c}") for c in dirty],
+            *[pl.col(c).str.contains(_SPACE_RUNS).any().alias(f"ws|{c}") for c in dirty],
+        ).row(0, named=True)
     exprs = []
     for c in columns:
         e = pl.col(c)
@@ -143,8 +149,10 @@ def clean_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
         if found[f"inv|{c}"]:
             e = e.str.replace_all(_INVISIBLE, "").str.strip_chars()
         if found[f"ws|{c}"]:
-            e = e.str.replace_all(r"[\s\u00a0\u202f]+", " ").str.strip_chars()
-        exprs.append(pl.when(e == "").then(None).otherwise(e).alias(c))
+            # Runs of two or more, or one that is not a plain space: single spaces (most of them) cost nothing.
+            e = e.str.replace_all(r"\s{2,}|[^\S ]", " ")
+            e = e.str.strip_chars()
+        exprs.append(e.replace("", None).alias(c))
     return stripped.with_columns(exprs)
 
 
