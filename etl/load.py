@@ -118,8 +118,8 @@ def load_into(
             reports.append(report)
             _log(con, load_id, generation, report, sha)
     bar.close()
-    if any(r.kind == "feedback" and (r.loaded or r.updated) for r in reports):
-        cases.link_cases(con)
+    if any(r.kind in ("feedback", "correction") and (r.loaded or r.updated) for r in reports):
+        cases.link_cases(con, load_id)
     stamp = datetime.now().isoformat(timespec="seconds")
     warehouse.set_meta(con, data_as_of=stamp, last_load_id=load_id)
     latest = con.sql("SELECT strftime(max(received_at), '%Y-%m-%dT%H:%M:%S') FROM feedback").fetchall()[0][0]

@@ -273,7 +273,10 @@ CREATE TABLE IF NOT EXISTS feedback_case (
     source_id     VARCHAR NOT NULL,
     case_id       VARCHAR NOT NULL,
     case_size     BIGINT NOT NULL,            -- opinions in the case
-    case_channels BIGINT NOT NULL             -- distinct channels in the case
+    case_channels BIGINT NOT NULL,            -- distinct channels in the case
+    who           VARCHAR NOT NULL,           -- the group: person (keyed hash), field, commune
+    field         VARCHAR NOT NULL,
+    commune_code  VARCHAR NOT NULL
 );
 
 -- Bookkeeping ------------------------------------------------------------------------------------

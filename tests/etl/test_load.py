@@ -245,3 +245,37 @@ def test_the_search_table_mirrors_feedback_through_updates_duplicates_and_repeat
     folded = dict(con.sql("SELECT source_id, text_folded FROM feedback_search").fetchall())
     assert folded["R0005"].startswith(" dat dai lan 2 den bu goi ")
     assert dict((r[0], r[1]) for r in stored)["R0003"] == "answered"
+
+
+def test_cases_updated_after_a_load_equal_cases_recomputed_from_scratch(data_dir, tmp_path, capsys):
+    from etl import cases
+
+    first = [
+        "C1,2026-03-01 08:00,app,79,27154,dat_dai,Đền bù,,0912000111,,received",
+        "C2,2026-03-05 08:00,hotline,79,27154,dat_dai,Đền bù lần 2,,0912 000 111,,received",
+        "C3,2026-03-18 08:00,zalo,79,27154,dat_dai,Vẫn chưa xong,,+84912000111,,received",
+        "C4,2026-03-20 08:00,app,79,27154,dat_dai,Lần nữa,,0912000111,,received",
+        "C5,2026-03-02 08:00,app,79,27154,y_te,Khác lĩnh vực,,0912000111,,received",
+        "C6,2026-03-02 09:00,app,79,27154,dat_dai,Người khác,,0988000222,,received",
+    ]
+    others = [f"F{i},2026-03-0{1 + i % 9} 08:00,app,79,27154,y_te,Khác,,09130001{i:02d},,received" for i in range(20)]
+    _load([_feedback_csv(tmp_path / "a.csv", first + others)], capsys)
+    second = [
+        first[3].replace(",dat_dai,", ",y_te,"),  # C4 leaves the land case for the health one
+        "C7,2026-03-25 08:00,hotline,79,27154,y_te,Bệnh viện,,0912000111,,received",
+        "C8,2026-03-06 08:00,zalo,79,27154,dat_dai,Người khác nữa,,0988000222,,received",  # joins C6
+    ]
+    _load([_feedback_csv(tmp_path / "b.csv", second)], capsys)
+    correction = tmp_path / "fix.csv"
+    correction.write_text(
+        "source_system,source_id,field,corrected_at\nmattranso,C5,dat_dai,2026-04-01 10:00\n", encoding="utf-8"
+    )
+    _load([correction], capsys)  # C5 now belongs with C1-C3
+    con = duckdb.connect(str(config.current_warehouse()))
+    assert con.sql("SELECT count(*) FROM feedback").fetchall()[0][0] == 28  # so both later loads were incremental
+    incremental = con.sql("SELECT * FROM feedback_case ORDER BY source_id").fetchall()
+    cases.link_cases(con)  # from scratch
+    assert con.sql("SELECT * FROM feedback_case ORDER BY source_id").fetchall() == incremental
+    groups = dict(con.sql("SELECT source_id, case_id FROM feedback_case").fetchall())
+    assert groups["C1"] == groups["C2"] == groups["C3"] == groups["C5"] and groups["C6"] == groups["C8"]
+    assert groups["C4"] == groups["C7"] != groups["C1"]
