@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -19,6 +20,7 @@ def nfc(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@functools.lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case ASCII key without diacritics or punctuation: 'Đất đai – GPMB' -> 'dat dai gpmb'."""
     text = unicodedata.normalize("NFD", nfc(text)).replace("đ", "d").replace("Đ", "D")
