@@ -1,5 +1,6 @@
 """`python -m etl train-classifier`: learn the field model from opinions whose field is known, then
-re-classify the opinions whose field was guessed (rules, an older model, or none) in a new generation."""
+re-classify the opinions whose field was guessed (rules, an older model, or none) in a new generation, with
+the search table and the case groups (which are per field) brought up to date."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import duckdb
 import polars as pl
 
 import config
-from etl import classify, search_index, warehouse
+from etl import cases, classify, search_index, warehouse
 
 MAX_TRAINING_ROWS = 300_000
 
@@ -63,6 +64,7 @@ def train_classifier(progress: bool = True) -> dict:
     with warehouse.write_lock(), warehouse.new_generation() as (generation, wcon):
         updated = reclassify(wcon, model)
         indexed = search_index.rebuild(wcon)
+        cases.link_cases(wcon)  # case groups are per field: a new field can move an opinion to another case
         warehouse.set_meta(wcon, field_model_trained_at=model.trained_at, field_model_rows=str(model.trained_rows))
     return {
         "generation": generation,
