@@ -154,6 +154,10 @@ CORE: dict[str, list[tuple[str, str]]] = {
         ("Việc sử dụng các khoản đóng góp của nhân dân ở ", " không được công khai."),
         ("Công trình nhà văn hóa ở ", " mới xây đã xuống cấp, nghi có sai phạm."),
         ("Đề nghị làm rõ việc chia tiền hỗ trợ thiên tai ở ", " không đúng đối tượng."),
+        ("Cán bộ tư pháp ", " đòi tiền bồi dưỡng mới chứng thực giấy tờ cho người dân."),
+        ("Lãnh đạo ", " để người nhà trúng thầu các công trình, nghiệm thu khi chất lượng còn kém."),
+        ("Tiền chế độ của các hộ ở ", " bị cán bộ cắt xén, ăn chia, người dân nhận thiếu."),
+        ("Người dân ", " tố cáo cán bộ lợi dụng chức vụ sử dụng tài sản công, xe công vào việc riêng."),
     ],
     "hanh_chinh": [
         ("Thủ tục cấp căn cước và định danh điện tử ở ", " phải đi lại nhiều lần."),
@@ -167,6 +171,8 @@ CORE: dict[str, list[tuple[str, str]]] = {
         ("Tiền điện sinh hoạt tháng này của nhiều hộ ở ", " tăng bất thường."),
         ("Giá phân bón, vật tư nông nghiệp ở ", " tăng cao trong khi giá nông sản giảm."),
         ("Tiểu thương ở ", " phản ánh phí thuê sạp chợ tăng quá cao."),
+        ("Cửa hàng tạp hóa ở ", " bán cao hơn giá niêm yết, mỗi nơi bán một giá."),
+        ("Giá xăng dầu, giá gas lên liên tục, người dân ", " chi tiêu rất chật vật."),
     ],
     "nong_nghiep": [
         ("Giá lúa thu mua ở ", " thấp, nông dân không có lãi."),
@@ -174,6 +180,8 @@ CORE: dict[str, list[tuple[str, str]]] = {
         ("Kênh mương nội đồng ở ", " bị bồi lấp, không đủ nước tưới."),
         ("Giống cây trồng cấp cho bà con ở ", " kém chất lượng, tỷ lệ nảy mầm thấp."),
         ("Nông sản ở ", " vào vụ thu hoạch không tiêu thụ được, đề nghị hỗ trợ kết nối tiêu thụ."),
+        ("Đàn gia súc, gia cầm của bà con ", " chết do dịch, cán bộ thú y chưa về tiêm phòng."),
+        ("Hợp tác xã ", " bao tiêu nông sản nhưng trả tiền chậm, bà con thiếu vốn sản xuất vụ mới."),
     ],
     "nong_nghiep_man": [
         ("Nước mặn xâm nhập sâu vào ", ", nhiều diện tích lúa và cây ăn trái bị thiệt hại."),
@@ -205,12 +213,19 @@ CORE: dict[str, list[tuple[str, str]]] = {
         ("Việc vận động đóng góp các loại quỹ ở ", " còn mang tính bắt buộc, bình quân theo đầu hộ."),
         ("Đề nghị Mặt trận ", " công khai kết quả giám sát các công trình dân sinh."),
         ("Sau sáp nhập, hoạt động của các chi hội đoàn thể ở ", " chưa ổn định."),
+        ("Cuộc vận động Toàn dân đoàn kết xây dựng đời sống văn hóa ở ", " còn hình thức."),
+        ("Đề nghị Ủy ban MTTQ ", " tổ chức hội nghị phản biện trước khi phê duyệt dự án."),
+        ("Tiền ủng hộ đồng bào bị thiên tai do Mặt trận ", " tiếp nhận chưa được công khai."),
+        ("Hội người cao tuổi, hội chữ thập đỏ ở ", " ít sinh hoạt, hội viên không nắm được hội phí chi vào đâu."),
     ],
     "khac": [
         ("Tôi muốn hỏi thủ tục xin hỗ trợ ở ", " thì liên hệ ở đâu."),
         ("Đề nghị cung cấp số điện thoại đường dây nóng của ", "."),
         ("Người dân ", " mong được thông tin về kế hoạch phát triển của địa phương."),
         ("Ứng dụng Mặt trận số ở ", " thỉnh thoảng không gửi được ảnh đính kèm."),
+        ("Kính chúc cán bộ Mặt trận ", " năm mới sức khỏe, thành công."),
+        ("Tôi ở ", " gửi thử để xem ứng dụng có hoạt động không."),
+        ("Cho tôi hỏi lịch làm việc của cơ quan ở ", " trong dịp lễ."),
     ],
 }  # fmt: skip
 
@@ -246,14 +261,14 @@ EXTRA: dict[str, list[str]] = {
     "lao_dong": ["Công ty nợ lương, nợ bảo hiểm, công nhân không biết kêu ai.", "Tăng ca liên tục mà tiền tăng ca tính không đúng.", "Không có hợp đồng lao động, bị đuổi việc không báo trước.", "Lương cơ bản thấp, tiền phòng trọ, điện nước cao, không đủ sống.", "Thanh niên thất nghiệp, mong có lớp học nghề và giới thiệu việc làm.", "Bị tai nạn lao động mà chủ chỉ hỗ trợ qua loa.", "Đi xuất khẩu lao động qua môi giới mất nhiều tiền mà chưa được xuất cảnh.", "Đề nghị công đoàn bảo vệ quyền lợi người lao động."],
     "giao_thong": ["Đường toàn ổ voi ổ gà, trời mưa lầy lội, xe máy hay ngã.", "Đèn đường hỏng, tối đi lại rất nguy hiểm.", "Xe tải, xe ben chở quá tải làm nát mặt đường bê tông.", "Cống thoát nước bị tắc, cứ mưa to là nước tràn vào nhà.", "Ngã tư không có đèn tín hiệu, giờ cao điểm kẹt xe.", "Công trình làm đường thi công dở dang, bụi và ùn tắc.", "Vỉa hè bị chiếm dụng, người đi bộ phải xuống lòng đường.", "Đề nghị bê tông hóa đường ra đồng, làm gờ giảm tốc, biển báo."],
     "an_ninh": ["Kẻ gian trộm xe máy, trộm chó giữa ban ngày.", "Thanh niên lạng lách, bốc đầu, rú ga suốt đêm.", "Nhóm cho vay nặng lãi, đòi nợ thuê đe dọa, ném chất bẩn vào nhà.", "Có đối tượng gọi điện mạo danh công an lừa chuyển tiền.", "Tụ tập đánh bạc, đánh nhau, gây mất an ninh trật tự.", "Có người lạ nghi mua bán, sử dụng chất cấm ở khu trọ.", "Đề nghị công an tăng cường tuần tra, lắp camera an ninh.", "Bị lừa đảo qua mạng mất tiền, báo công an chưa thấy xử lý."],
-    "tham_nhung": ["Muốn làm nhanh thì phải bồi dưỡng, không có phong bì thì hồ sơ nằm đó.", "Cán bộ ăn chặn tiền hỗ trợ của dân, chia cho người nhà.", "Công trình mới làm đã hư hỏng, nghi rút ruột, bớt xén vật tư.", "Thu tiền của dân không có biên lai, không công khai thu chi.", "Người nhà lãnh đạo trúng thầu hết công trình của xã.", "Đề nghị thanh tra làm rõ, xử lý cán bộ có dấu hiệu tiêu cực.", "Cán bộ gây khó dễ, vòi tiền người dân đến làm việc.", "Tôi xin tố cáo và đề nghị giữ bí mật thông tin người tố cáo."],
+    "tham_nhung": ["Muốn làm nhanh thì phải bồi dưỡng, không có phong bì thì hồ sơ nằm đó.", "Cán bộ ăn chặn tiền hỗ trợ của dân, chia cho người nhà.", "Công trình mới làm đã hư hỏng, nghi rút ruột, bớt xén vật tư.", "Thu tiền của dân không có biên lai, không công khai thu chi.", "Người nhà lãnh đạo trúng thầu hết công trình của xã.", "Đề nghị thanh tra làm rõ, xử lý cán bộ có dấu hiệu tiêu cực.", "Cán bộ gây khó dễ, vòi tiền người dân đến làm việc.", "Tôi xin tố cáo và đề nghị giữ bí mật thông tin người tố cáo.", "Cán bộ hạch sách, sách nhiễu, ai có quan hệ thì được làm trước.", "Tiền dân đóng góp không quyết toán, không ai biết chi vào đâu.", "Có hiện tượng chạy chọt, lót tay để được việc.", "Lãnh đạo dùng xe công, tài sản công vào việc riêng.", "Kê khống danh sách, hóa đơn khống để rút tiền ngân sách."],
     "hanh_chinh": ["Làm giấy tờ phải đi lại nhiều lần, mỗi lần cán bộ bảo thiếu một thứ.", "Nộp hồ sơ trực tuyến trên cổng dịch vụ công bị lỗi liên tục.", "Hồ sơ trễ hẹn mà không ai giải thích.", "Thủ tục khai sinh, đăng ký thường trú rườm rà.", "Tài khoản định danh điện tử VNeID không kích hoạt được.", "Bộ phận một cửa đông, chờ cả buổi mới tới lượt.", "Chứng thực, trích lục giấy tờ phải chờ lâu, lệ phí không rõ ràng.", "Sau sắp xếp đơn vị hành chính, không biết nộp hồ sơ ở đâu."],
-    "gia_ca": ["Cái gì cũng tăng giá, thịt cá rau củ ngoài chợ đắt đỏ.", "Hóa đơn tiền điện, tiền nước tháng này tăng vọt.", "Giá xăng dầu, giá gas lên liên tục, đời sống khó khăn.", "Hàng hóa không niêm yết giá, bán chặt chém khách.", "Hàng giả, hàng kém chất lượng bán tràn lan, người tiêu dùng thiệt.", "Tiểu thương kêu phí thuê ki ốt, sạp chợ quá cao.", "Đề nghị quản lý thị trường kiểm tra việc găm hàng, đẩy giá.", "Vật liệu xây dựng, sắt thép, xi măng tăng giá mạnh."],
-    "nong_nghiep": ["Bà con nông dân bị thương lái ép giá, nông sản không có đầu ra.", "Lúa bị sâu bệnh, rầy nâu, cán bộ khuyến nông chưa xuống hướng dẫn.", "Kênh mương thủy lợi bồi lắng, trạm bơm hỏng, ruộng thiếu nước tưới.", "Đàn heo, đàn gà bị dịch chết nhiều, chưa được hỗ trợ.", "Giống cây, con giống kém chất lượng, mất mùa.", "Phân bón, thuốc bảo vệ thực vật đắt, trồng trọt không có lãi.", "Nuôi tôm, nuôi cá bị dịch bệnh, thiệt hại nặng.", "Đề nghị hỗ trợ vốn, máy móc, cấp mã vùng trồng cho nông dân."],
+    "gia_ca": ["Cái gì cũng tăng giá, thịt cá rau củ ngoài chợ đắt đỏ.", "Hóa đơn tiền điện, tiền nước tháng này tăng vọt.", "Giá xăng dầu, giá gas lên liên tục, đời sống khó khăn.", "Hàng hóa không niêm yết giá, bán chặt chém khách.", "Hàng giả, hàng kém chất lượng bán tràn lan, người tiêu dùng thiệt.", "Tiểu thương kêu phí thuê ki ốt, sạp chợ quá cao.", "Đề nghị quản lý thị trường kiểm tra việc găm hàng, đẩy giá.", "Vật liệu xây dựng, sắt thép, xi măng tăng giá mạnh.", "Giá cả leo thang, đi chợ cầm trăm nghìn không đủ mua đồ ăn.", "Siêu thị, cửa hàng khuyến mãi ảo, nâng giá rồi giảm giá.", "Thương nhân đội giá, thổi giá vật liệu sau bão.", "Giá vé xe khách dịp lễ tăng gấp đôi."],
+    "nong_nghiep": ["Bà con nông dân bị thương lái ép giá, nông sản không có đầu ra.", "Lúa bị sâu bệnh, rầy nâu, cán bộ khuyến nông chưa xuống hướng dẫn.", "Kênh mương thủy lợi bồi lắng, trạm bơm hỏng, ruộng thiếu nước tưới.", "Đàn heo, đàn gà bị dịch chết nhiều, chưa được hỗ trợ.", "Giống cây, con giống kém chất lượng, mất mùa.", "Phân bón, thuốc bảo vệ thực vật đắt, trồng trọt không có lãi.", "Nuôi tôm, nuôi cá bị dịch bệnh, thiệt hại nặng.", "Đề nghị hỗ trợ vốn, máy móc, cấp mã vùng trồng cho nông dân.", "Thương lái ép giá, nhà vườn phải bán rẻ.", "Dịch tả heo châu Phi, cúm gia cầm lại bùng phát.", "Trạm bơm hỏng, ruộng lúa khô nứt.", "Phân bón giả làm cây vàng lá, mất mùa.", "Nông dân cần hướng dẫn làm VietGAP để bán được giá."],
     "thien_tai": ["Nước lũ lên nhanh, bà con không kịp sơ tán đồ đạc.", "Nguy cơ sạt lở đất rất cao, cần di dời dân khẩn cấp.", "Mưa bão làm tốc mái, sập nhà, hoa màu hư hại.", "Tiền hỗ trợ khắc phục hậu quả thiên tai chưa tới tay dân.", "Hạn hán kéo dài, giếng khô cạn, thiếu nước sinh hoạt.", "Triều cường, sóng đánh vỡ đê bao, ngập sâu khu dân cư.", "Rét đậm rét hại, gia súc chết, người già trẻ nhỏ thiếu áo ấm.", "Đề nghị tiếp tế lương thực, nước uống cho vùng bị cô lập."],
     "van_hoa_xa_hoi": ["Ma túy, tệ nạn xã hội len lỏi vào thanh thiếu niên.", "Cưới hỏi, ma chay linh đình, mở loa kẹo kéo ồn ào.", "Trẻ em không có sân chơi, chỉ ở nhà chơi game, điện thoại.", "Di tích, đình làng xuống cấp chưa được trùng tu.", "Nhà văn hóa ít hoạt động văn nghệ, thể thao cho bà con.", "Tảo hôn, mê tín dị đoan vẫn còn ở một số nơi.", "Quán karaoke tay vịn, massage trá hình ảnh hưởng thuần phong mỹ tục.", "Trẻ em đuối nước mỗi mùa hè, đề nghị dạy bơi cho các cháu."],
-    "mat_tran": ["Các loại quỹ vận động còn bình quân theo hộ, chưa thật sự tự nguyện.", "Ban công tác Mặt trận ít họp, ít lấy ý kiến bà con.", "Đề nghị Mặt trận giám sát, phản biện các dự án ở địa phương.", "Kiến nghị của cử tri qua tiếp xúc cử tri chưa được trả lời.", "Chi hội phụ nữ, hội nông dân, cựu chiến binh sinh hoạt hình thức.", "Tiền quyên góp ủng hộ chưa được công khai tới người dân.", "Ban thanh tra nhân dân, giám sát đầu tư cộng đồng chưa hoạt động.", "Mong có thêm nhà Đại đoàn kết cho hộ khó khăn."],
-    "khac": ["Xin cảm ơn các cô chú cán bộ.", "Tôi chỉ muốn hỏi thêm thông tin.", "Góp ý để ứng dụng dễ dùng hơn cho người lớn tuổi.", "Xin số điện thoại liên hệ của cán bộ phụ trách.", "Mong nhận được phản hồi qua tin nhắn.", "Chúc các cán bộ sức khỏe.", "Tôi gửi lại vì lần trước bị lỗi.", "Tôi đồng tình với chủ trương của Đảng và Nhà nước."],
+    "mat_tran": ["Các loại quỹ vận động còn bình quân theo hộ, chưa thật sự tự nguyện.", "Ban công tác Mặt trận ít họp, ít lấy ý kiến bà con.", "Đề nghị Mặt trận giám sát, phản biện các dự án ở địa phương.", "Kiến nghị của cử tri qua tiếp xúc cử tri chưa được trả lời.", "Chi hội phụ nữ, hội nông dân, cựu chiến binh sinh hoạt hình thức.", "Tiền quyên góp ủng hộ chưa được công khai tới người dân.", "Ban thanh tra nhân dân, giám sát đầu tư cộng đồng chưa hoạt động.", "Mong có thêm nhà Đại đoàn kết cho hộ khó khăn.", "Mặt trận tổ quốc xã nên lấy ý kiến người dân trước khi làm.", "Cuộc vận động xây dựng khu dân cư văn hóa còn hình thức.", "Đoàn thanh niên, hội chữ thập đỏ ít hoạt động ở cơ sở.", "Thu nhiều loại quỹ cùng lúc, quỹ khuyến học, quỹ an ninh quốc phòng.", "Tiền ủng hộ đồng bào vùng lũ cần được Mặt trận công khai."],
+    "khac": ["Xin cảm ơn các cô chú cán bộ.", "Tôi chỉ muốn hỏi thêm thông tin.", "Góp ý để ứng dụng dễ dùng hơn cho người lớn tuổi.", "Xin số điện thoại liên hệ của cán bộ phụ trách.", "Mong nhận được phản hồi qua tin nhắn.", "Chúc các cán bộ sức khỏe.", "Tôi gửi lại vì lần trước bị lỗi.", "Tôi đồng tình với chủ trương của Đảng và Nhà nước.", "Cho tôi hỏi cách đăng nhập ứng dụng.", "Kính chúc các anh chị năm mới an khang.", "Tôi nhắn nhầm, xin bỏ qua.", "Alo, có ai trực không ạ.", "Cảm ơn cán bộ đã hướng dẫn tận tình."],
 }  # fmt: skip
 
 OPENERS = [

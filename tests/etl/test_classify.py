@@ -41,7 +41,7 @@ def test_rules_match_with_or_without_diacritics(text, field):
 
 
 def test_without_a_model_unmatched_text_stays_unclassified():
-    found = classify.classify(pl.Series(["alo alo", None]), None)
+    found = classify.classify(pl.Series(["zzz qqq", None]), None)
     assert found["field"].to_list() == [None, None] and found["field_origin"].to_list() == [None, None]
 
 
@@ -92,7 +92,7 @@ def test_blend_gives_confidences_in_0_1_and_falls_back_to_khac(tiny_model):
 
 
 def test_dev_set_macro_f1_of_rules_and_model_trained_on_the_tiny_demo(tiny_model):
-    """A floor against regressions: measured 0.90 (rules + model trained on the tiny demo) minus a margin.
+    """A floor against regressions: measured 0.90 on 394 opinions (rules + model trained on the tiny demo) minus a margin.
     The development set is what the keyword weights and blend were tuned on; the evaluation set is not."""
     dev = pl.read_csv(DEV_SET)
     assert dev.height >= 300 and set(dev["field"]) == set(classify.field_codes()) and dev["text"].is_unique().all()
