@@ -52,7 +52,7 @@ def before_upsert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.Dat
         return frame
     frame = frame.with_row_index("_enrich_row")
     todo = frame.filter(missing)
-    found = classify.classify(todo.get_column("content"), classify.load_model())
+    found = classify.classify(todo.get_column("content"), classify.load_model(), todo.get_column(search_index.FOLDED))
     done = pl.concat([todo.select("_enrich_row"), found], how="horizontal")
     return (
         frame.join(done, on="_enrich_row", how="left", suffix="_new", maintain_order="left")
