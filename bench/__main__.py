@@ -281,20 +281,23 @@ def main() -> int:
     out = ROOT / "docs" / "benchmarks.md"
     with tempfile.TemporaryDirectory(prefix="front-bench-") as tmp:
         root = Path(tmp)
+        previous = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
+        head, *kept = previous.split("\n## ")
+        sections = {s.split("\n", 1)[0]: "## " + s.strip() for s in kept}  # title -> text, in file order
         if not only or "foundation" in only:
             print("Đo tốc độ nạp…", file=sys.stderr)
             loader = bench_loader(root)
             print("Đo trang Tổng quan…", file=sys.stderr)
             overview_times = bench_overview(root)
-            text = write_report(loader, overview_times, out)
-        else:
-            text = out.read_text(encoding="utf-8").split("\n## ", 1)[0] if out.exists() else "# Benchmarks\n"
+            head = write_report(loader, overview_times, out)
         for name in SECTIONS:
             if only and name not in only:
                 continue
             print(f"Đo {name}…", file=sys.stderr)
             module = __import__(f"bench.{name}", fromlist=["run"])
-            text = text.rstrip("\n") + "\n\n" + module.run(root).strip() + "\n"
+            section = module.run(root).strip()
+            sections[section.split("\n", 1)[0].removeprefix("## ")] = section  # replaces its old figures only
+        text = "\n\n".join([head.rstrip("\n"), *sections.values()]) + "\n"
         out.write_text(text, encoding="utf-8")
     print(text)
     return 0
