@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -361,15 +361,10 @@ def build_section(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters
         return Section(key, error=f"{type(exc).__name__}: {exc}")
 
 
-def collect(
-    con: duckdb.DuckDBPyConnection,
-    scope: Scope,
-    filters: Filters,
-    role: str = ROLE,
-    sections: tuple[str, ...] = SECTIONS,
-    now: datetime | None = None,
+def heading(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str = ROLE, now: datetime | None = None
 ) -> Briefing:
-    """The briefing for `filters` (province_code None = the whole country) under `role`'s export rule."""
+    """The briefing without its sections: area, resolved period, data info, time of generation."""
     filters = overview.resolve_period(con, scope, filters)  # as the pages do
     province = scope.province_code or filters.province_code
     name = None
@@ -384,5 +379,28 @@ def collect(
         province_name=name,
         info=overview.data_info(con, scope),
         generated_at=now or datetime.now(),
-        sections=tuple(build_section(con, scope, filters, role, key) for key in sections),
+        sections=(),
     )
+
+
+def collect(
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    filters: Filters,
+    role: str = ROLE,
+    sections: tuple[str, ...] = SECTIONS,
+    now: datetime | None = None,
+    on_section: Callable[[Briefing, Section], None] | None = None,
+) -> Briefing:
+    """The briefing for `filters` (province_code None = the whole country) under `role`'s export rule.
+
+    `on_section(heading, section)` is called as each section is built, so a caller can draw its chart
+    while the next sections are computed (the pack's renderer does)."""
+    head = heading(con, scope, filters, role, now)
+    built = []
+    for key in sections:
+        section = build_section(con, scope, head.filters, role, key)
+        if on_section is not None:
+            on_section(head, section)
+        built.append(section)
+    return replace(head, sections=tuple(built))

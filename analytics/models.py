@@ -92,26 +92,27 @@ def _monthly_feedback(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
         con,
         f"""
         WITH f AS (
-            SELECT f.province_code, strftime(f.received_at, '%Y-%m') AS period, f.field, f.received_at,
+            SELECT f.province_code, date_trunc('month', f.received_at) AS month, f.field, f.received_at,
                    least(f.answered_at, f.resolved_at) AS responded_at
             FROM feedback f WHERE {where}
-        ), j AS (
-            SELECT province_code, period, field = 'an_ninh' AS security,
-                   responded_at IS NOT NULL OR received_at + to_days(CAST($deadline AS INTEGER)) <= $as_of AS due,
-                   responded_at IS NOT NULL
-                       AND responded_at <= received_at + to_days(CAST($deadline AS INTEGER)) AS on_time
-            FROM f
+        ), c AS (
+            SELECT province_code, month,
+                   count(*) FILTER (WHERE field = 'an_ninh') AS security,
+                   count(*) FILTER (WHERE responded_at IS NOT NULL
+                       AND responded_at <= received_at + to_days(CAST($deadline AS INTEGER))) AS on_time,
+                   count(*) FILTER (WHERE responded_at IS NOT NULL
+                       OR received_at + to_days(CAST($deadline AS INTEGER)) <= $as_of) AS due
+            FROM f GROUP BY ALL
         ), months AS (
-            SELECT DISTINCT period FROM j
+            SELECT DISTINCT month FROM c
         ), grid AS (
-            SELECT p.province_code, p.population, m.period FROM dim_province p, months m
-            WHERE p.province_code IN (SELECT DISTINCT province_code FROM j)
+            SELECT p.province_code, p.population, m.month FROM dim_province p, months m
+            WHERE p.province_code IN (SELECT DISTINCT province_code FROM c)
         )
-        SELECT g.province_code, g.period,
-               coalesce(count(*) FILTER (WHERE j.security), 0) * $per / g.population AS security_opinions_per_100k,
-               count(*) FILTER (WHERE j.on_time) / nullif(count(*) FILTER (WHERE j.due), 0) AS on_time_share
-        FROM grid g LEFT JOIN j ON j.province_code = g.province_code AND j.period = g.period
-        GROUP BY g.province_code, g.period, g.population
+        SELECT g.province_code, strftime(g.month, '%Y-%m') AS period,
+               coalesce(c.security, 0) * $per / g.population AS security_opinions_per_100k,
+               c.on_time / nullif(c.due, 0) AS on_time_share
+        FROM grid g LEFT JOIN c ON c.province_code = g.province_code AND c.month = g.month
         """,
         {**params, "deadline": ON_TIME_DAYS, "as_of": as_of, "per": PER_PEOPLE},
     )

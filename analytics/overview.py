@@ -89,7 +89,6 @@ def data_info(con: duckdb.DuckDBPyConnection, scope: Scope) -> DataInfo:
         SELECT (SELECT value FROM meta WHERE key = 'synthetic') AS synthetic,
                (SELECT value FROM meta WHERE key = 'data_as_of') AS as_of,
                min(f.received_at) AS first_at,
-               max(greatest(f.received_at, f.forwarded_at, f.answered_at, f.resolved_at)) AS last_at,
                max(f.received_at) AS last_received,
                count(*) AS opinions
         FROM feedback f
@@ -97,7 +96,7 @@ def data_info(con: duckdb.DuckDBPyConnection, scope: Scope) -> DataInfo:
         """,
         params,
     ).row(0, named=True)
-    as_of = _as_of_local(row["as_of"]) or row["last_at"]
+    as_of = _as_of_local(row["as_of"]) or _newest_record(con, scope)  # every load records data_as_of
     return DataInfo(
         synthetic=(row["synthetic"] or "").strip().lower() == "true",
         as_of=as_of,
@@ -105,6 +104,18 @@ def data_info(con: duckdb.DuckDBPyConnection, scope: Scope) -> DataInfo:
         last_day=row["last_received"].date() if row["last_received"] else None,
         opinions=int(row["opinions"]),
     )
+
+
+def _newest_record(con: duckdb.DuckDBPyConnection, scope: Scope) -> datetime | None:
+    """The newest time any opinion of the scope was received, forwarded, answered or resolved (reads four
+    columns: only when the warehouse has no recorded as-of time)."""
+    where, params = scope_predicate(scope, "f")
+    return query(
+        con,
+        f"""SELECT max(greatest(f.received_at, f.forwarded_at, f.answered_at, f.resolved_at)) AS last_at
+            FROM feedback f WHERE {where}""",
+        params,
+    )["last_at"][0]
 
 
 def as_of_and_first_day(con: duckdb.DuckDBPyConnection, scope: Scope) -> tuple[datetime | None, date | None]:

@@ -1,7 +1,8 @@
 """Writing the briefing pack: charts to PNG (plotly + kaleido with the system's Chromium), PPTX (python-pptx,
 Arial — every Office install has it with Vietnamese glyphs; a PPTX cannot embed fonts) and PDF (matplotlib,
-DejaVu Sans embedded as TrueType). All text is NFC. Needs no Streamlit session: the page and
-`python -m analytics brief` both call `build`.
+DejaVu Sans embedded as TrueType). All text is NFC. Needs no Streamlit session: the page calls `render`
+on its cached briefing, `python -m analytics brief` calls `build`, which starts Chromium at once and draws each
+chart while the next sections are computed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import textwrap
 import threading
 import unicodedata
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +24,7 @@ import plotly.graph_objects as go
 from analytics import brief
 from analytics.filters import Filters
 from analytics.scope import Scope
-from ui.brief import SlideView, slide_views
+from ui.brief import SlideView, section_view, slide_views, title_view
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ SLIDE_IN = (13.333, 7.5)  # 16:9
 GREY = (0x55, 0x5F, 0x6B)
 ACCENT = (0x1F, 0x5F, 0x8B)
 WARN = (0xB0, 0x3A, 0x2E)
+CHART_BOX = (0.31, 0.13, 0.66, 0.72)  # where a PDF page puts the chart (figure fractions)
 _KALEIDO = threading.Lock()  # one Chromium per process; concurrent packs take turns
 
 
@@ -41,32 +44,67 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+class ChartPainter:
+    """Chromium (kaleido's sync server) started on entry and charts drawn one after another in a worker
+    thread, so the caller goes on (computing the next slides) while Chromium starts and draws. One painter
+    per process at a time: concurrent packs take turns."""
+
+    def __init__(self, size: tuple[int, int] = CHART_PX) -> None:
+        self.size = size
+        self._worker: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> ChartPainter:
+        import kaleido
+
+        _KALEIDO.acquire()
+        try:
+            kaleido.start_sync_server(silence_warnings=True)  # returns at once; Chromium starts in its thread
+        except BaseException:
+            _KALEIDO.release()
+            raise
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brief-charts")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import kaleido
+
+        try:
+            if self._worker is not None:
+                self._worker.shutdown(wait=True, cancel_futures=True)
+            kaleido.stop_sync_server(silence_warnings=True)
+        finally:
+            self._worker = None
+            _KALEIDO.release()
+
+    def submit(self, figure: go.Figure | None) -> Future[bytes | None]:
+        """PNG bytes of `figure`, drawn in turn (None for None or a figure Chromium could not draw)."""
+        if figure is None or self._worker is None:
+            done: Future[bytes | None] = Future()
+            done.set_result(None)
+            return done
+        return self._worker.submit(self._draw, figure)
+
+    def _draw(self, figure: go.Figure) -> bytes | None:
+        import kaleido
+
+        width, height = self.size
+        try:
+            fig = go.Figure(figure)
+            fig.update_layout(width=width, height=height)
+            opts = {"format": "png", "width": width, "height": height, "scale": 2}
+            return kaleido.calc_fig_sync(fig, opts=opts)
+        except Exception as exc:  # one bad chart leaves a note on its slide, not a failed pack
+            log.warning("briefing: chart not drawn: %s", exc)
+            return None
+
+
 def chart_images(figures: Sequence[go.Figure | None], size: tuple[int, int] = CHART_PX) -> list[bytes | None]:
     """PNG bytes of each figure (None for None or a figure Chromium could not draw), one server per batch."""
-    import kaleido
-
-    wanted = [f for f in figures if f is not None]
-    if not wanted:
+    if all(f is None for f in figures):
         return [None] * len(figures)
-    images: list[bytes | None] = []
-    with _KALEIDO:
-        kaleido.start_sync_server(silence_warnings=True)
-        try:
-            for figure in figures:
-                if figure is None:
-                    images.append(None)
-                    continue
-                try:
-                    fig = go.Figure(figure)
-                    fig.update_layout(width=size[0], height=size[1])
-                    opts = {"format": "png", "width": size[0], "height": size[1], "scale": 2}
-                    images.append(kaleido.calc_fig_sync(fig, opts=opts))
-                except Exception as exc:  # one bad chart leaves a note on its slide, not a failed pack
-                    log.warning("briefing: chart not drawn: %s", exc)
-                    images.append(None)
-        finally:
-            kaleido.stop_sync_server(silence_warnings=True)
-    return images
+    with ChartPainter(size) as painter:
+        drawn = [painter.submit(f) for f in figures]
+        return [d.result() for d in drawn]
 
 
 # PPTX -------------------------------------------------------------------------------------------------------
@@ -164,18 +202,31 @@ def _wrap(line: str, width: int) -> list[str]:
     return textwrap.wrap(nfc(line), width) or [""]
 
 
+def _pdf_pixels(image: bytes, width: int):
+    """The PNG as an RGBA array, first shrunk (box filter) by the largest whole factor that keeps it at least
+    `width` pixels wide: the PDF keeps a chart at the page's dpi (~880 px wide) anyway, and matplotlib's
+    resampling of the full 2× image took seconds per pack."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(io.BytesIO(image)) as picture:
+        factor = max(1, picture.width // max(width, 1))
+        return np.asarray((picture.reduce(factor) if factor > 1 else picture).convert("RGBA"))
+
+
 def to_pdf(views: Sequence[SlideView], images: Sequence[bytes | None], *, synthetic: bool, lang: str) -> bytes:
     """The pack as PDF pages (16:9), DejaVu Sans embedded; a last section lists every number's definition."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    import matplotlib.image as mpimg
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
 
     from ui.i18n import text
 
-    rc = {"pdf.fonttype": 42, "font.family": FONT_PDF, "font.sans-serif": [FONT_PDF]}
+    # ps.fonttype too: matplotlib sizes the PDF's font subsets by it (3 = a new subset every 256 glyphs, so each
+    # font was subset and embedded twice for Vietnamese; 42 = one subset per font)
+    rc = {"pdf.fonttype": 42, "ps.fonttype": 42, "font.family": FONT_PDF, "font.sans-serif": [FONT_PDF]}
     mark = text("brief.synthetic", lang) if synthetic else ""
     grey, accent, warn = (tuple(c / 255 for c in rgb) for rgb in (GREY, ACCENT, WARN))
     out = io.BytesIO()
@@ -202,8 +253,8 @@ def to_pdf(views: Sequence[SlideView], images: Sequence[bytes | None], *, synthe
                     fig.text(0.04, y, "\n".join(wrapped), fontsize=9, va="top")
                     y -= 0.03 * len(wrapped) + 0.01
                 if image is not None:
-                    ax = fig.add_axes((0.31, 0.13, 0.66, 0.72))
-                    ax.imshow(mpimg.imread(io.BytesIO(image), format="png"))
+                    ax = fig.add_axes(CHART_BOX)
+                    ax.imshow(_pdf_pixels(image, round(SLIDE_IN[0] * CHART_BOX[2] * fig.dpi)))
                     ax.set_axis_off()
                 elif view.chart is not None:
                     fig.text(0.5, 0.5, nfc(text("brief.chart_missing", lang)), fontsize=12, color=grey)
@@ -234,17 +285,33 @@ def to_pdf(views: Sequence[SlideView], images: Sequence[bytes | None], *, synthe
 
 def render(briefing: brief.Briefing, fmt: str, lang: str = "vi") -> bytes:
     """The briefing as PPTX or PDF bytes."""
-    if fmt not in ("pptx", "pdf"):
-        raise ValueError(f"unknown format {fmt!r} (pptx or pdf)")
+    writer = _writer(fmt)
     views = slide_views(briefing, lang)
     images = chart_images([v.chart for v in views])
-    writer = to_pptx if fmt == "pptx" else to_pdf
     return writer(views, images, synthetic=briefing.info.synthetic, lang=lang)
 
 
 def build(con, scope: Scope, filters: Filters, fmt: str, lang: str = "vi") -> bytes:
-    """Collect and render the pack for `filters` under the presenter's rules."""
-    return render(brief.collect(con, scope, filters, brief.ROLE), fmt, lang)
+    """Collect and render the pack for `filters` under the presenter's rules. Chromium starts at once and each
+    chart is drawn as soon as its section is built, while the next sections are computed."""
+    writer = _writer(fmt)
+    drawn: dict[str, tuple[SlideView, Future[bytes | None]]] = {}
+    with ChartPainter() as painter:
+
+        def draw(heading: brief.Briefing, section: brief.Section) -> None:
+            view = section_view(section, heading, lang)
+            drawn[section.key] = (view, painter.submit(view.chart))
+
+        briefing = brief.collect(con, scope, filters, brief.ROLE, on_section=draw)
+        views = [title_view(briefing, lang)] + [drawn[s.key][0] for s in briefing.sections]
+        images = [None] + [drawn[s.key][1].result() for s in briefing.sections]
+    return writer(views, images, synthetic=briefing.info.synthetic, lang=lang)
+
+
+def _writer(fmt: str):
+    if fmt not in ("pptx", "pdf"):
+        raise ValueError(f"unknown format {fmt!r} (pptx or pdf)")
+    return to_pptx if fmt == "pptx" else to_pdf
 
 
 def file_name(briefing_area: str | None, filters: Filters, fmt: str) -> str:
