@@ -2,7 +2,10 @@
 
 Opinions of the same person (keyed hash of the ID number, else of the phone), in the same field and commune,
 each received within `WINDOW_DAYS` of the previous one, form one case. The opinions stay as they are; the
-analytics layer can count "by opinion" or "by case" (`feedback_case`).
+analytics layer can count "by opinion" or "by case". `feedback_case` holds the opinions of a person who
+raised the same field in the same commune more than once (a lone opinion is a case of its own and would
+only repeat `feedback`): opinions by case = opinions − Σ (case_size − 1) over the distinct cases
+(`cases_sql`); a case may span several channels (`case_channels`).
 
 After a load only the groups (person, field, commune) it touched are recomputed — the groups of the rows it
 wrote or corrected, before and after — so a small file dropped into a warehouse of millions costs a
@@ -28,7 +31,6 @@ _CASES = """
    ),
    scoped AS (SELECT * FROM person {restrict}),
    repeated AS (SELECT who, field, commune_code FROM scoped GROUP BY ALL HAVING count(*) > 1),
-   alone AS (SELECT * FROM scoped ANTI JOIN repeated USING (who, field, commune_code)),
    several AS (SELECT * FROM scoped SEMI JOIN repeated USING (who, field, commune_code)),
    starts AS (
        SELECT *, CASE WHEN lag(received_at) OVER w IS NULL
@@ -49,11 +51,7 @@ _CASES = """
    SELECT source_system, source_id,
           md5(who || '|' || field || '|' || commune_code || '|' || seq::VARCHAR) AS case_id,
           case_size, case_channels, who, field, commune_code
-   FROM numbered JOIN sized USING (who, field, commune_code, seq)
-   UNION ALL
-   SELECT source_system, source_id, md5(who || '|' || field || '|' || commune_code || '|1') AS case_id,
-          1::BIGINT AS case_size, 1::BIGINT AS case_channels, who, field, commune_code
-   FROM alone"""
+   FROM numbered JOIN sized USING (who, field, commune_code, seq)"""
 
 
 def link_cases(con: duckdb.DuckDBPyConnection, load_id: str | None = None, window_days: int = WINDOW_DAYS) -> int:
@@ -103,3 +101,12 @@ def _needs_full(con: duckdb.DuckDBPyConnection, load_id: str) -> bool:
     ).fetchall()[0]
     cases = con.sql("SELECT count(*) FROM feedback_case").fetchall()[0][0]
     return cases == 0 or written > FULL_SHARE * total
+
+
+def cases_sql(opinions: str = "feedback") -> str:
+    """SQL for the number of cases among the opinions of `opinions` (a table or subquery with the keys):
+    every opinion is one case, less the repeats linked into a case with others."""
+    return f"""SELECT (SELECT count(*) FROM {opinions}) - coalesce((
+                   SELECT sum(n - 1) FROM (
+                       SELECT count(*) AS n FROM feedback_case k
+                       SEMI JOIN {opinions} o USING (source_system, source_id) GROUP BY case_id)), 0) AS cases"""

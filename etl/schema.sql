@@ -267,7 +267,8 @@ CREATE TABLE IF NOT EXISTS feedback_search (
     load_id       VARCHAR NOT NULL
 );
 
--- Case groups (etl/cases.py): opinions of one person on one field in one commune within 14 days.
+-- Case groups (etl/cases.py): opinions of one person on one field in one commune within 14 days; only people
+-- who wrote more than once on a field and commune are here (a lone opinion is its own case: etl.cases.cases_sql).
 CREATE TABLE IF NOT EXISTS feedback_case (
     source_system VARCHAR NOT NULL,
     source_id     VARCHAR NOT NULL,
