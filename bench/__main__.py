@@ -34,7 +34,7 @@ from etl import geo, warehouse  # noqa: E402
 from etl.load import load_paths  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", 1_000_000))
-ADDRESS_DISTINCT = 20_000
+ADDRESS_DISTINCT = 25_000  # draws of legacy units: about 20,000 distinct address texts
 OVERVIEW_SIZES = (2_000_000, 10_000_000)
 
 
