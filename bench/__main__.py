@@ -81,15 +81,15 @@ def canonical_feedback(path: Path, rows: int, with_field: bool = True, seed: int
     return path
 
 
-def legacy_address_feedback(path: Path, rows: int, distinct: int = ADDRESS_DISTINCT, seed: int = 2) -> Path:
+def legacy_address_feedback(path: Path, rows: int, draws: int = ADDRESS_DISTINCT, seed: int = 2) -> Path:
     """Feedback with legacy (pre-2025) free-text addresses instead of codes, written the ways people write them
     (the demo's styles: full, abbreviated P./Q./TP., lower case, without diacritics, with a street or hamlet):
-    about `distinct` distinct addresses."""
+    `draws` legacy units drawn (some twice, some written alike), about 0.8 × `draws` distinct address texts."""
     from etl.demo import legacy_address
 
     rng = np.random.default_rng(seed)
     legacy = geo.package_table("admin_units_legacy").select("province", "district", "ward", "districtType", "wardType")
-    picked = rng.integers(0, legacy.height, distinct)
+    picked = rng.integers(0, legacy.height, draws)
     addresses = np.array([legacy_address(tuple(legacy.row(int(i))), rng) for i in picked], dtype=object)
     frame = pl.DataFrame(
         {
