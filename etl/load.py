@@ -239,9 +239,12 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     written = "s.newest = 1 AND (s.stored_hash IS NULL OR s.stored_hash <> s.row_hash)"
     # Every incoming row is written (a new export: the usual case): no filter to apply.
     rows = "TRUE" if loaded == good.height else f"{ROW} IN (SELECT {ROW} FROM staged s WHERE {written})"
+    # Opinions are stored in time order within each load, so a date filter skips whole row groups (zone maps)
+    # whatever order the export came in.
+    order = "ORDER BY received_at" if "received_at" in content else ""
     con.execute(
         f"""INSERT INTO {kind.table} ({cols}, row_hash, load_id)
-            SELECT {cols}, {row_hash}, $load_id FROM incoming WHERE {rows}""",
+            SELECT {cols}, {row_hash}, $load_id FROM incoming WHERE {rows} {order}""",
         {"load_id": load_id},
     )
     if kind.item_prefix and result.answers is not None and result.answers.height:
