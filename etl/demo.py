@@ -827,8 +827,20 @@ def _opinions(arr: _Arrays, month: dt.date, n: int, rng: np.random.Generator) ->
         _phones(rng, n).alias("citizen_phone"),
         _id_numbers(rng, communes["province_code"]).alias("citizen_id"),
     )
+    # Some people write again about the same concern, often through another channel: such an opinion takes
+    # the identity and the place (commune, hamlet) of the month's first writer on that field in that province
+    # (case groups, etl/cases.py). Chosen by a hash of the row, so the demo's other random draws stay as they were.
+    again = (pl.int_range(pl.len()).hash(seed=month.toordinal()) % 1000) < FOLLOW_UP_RATE * 1000
+    same = ("citizen_name", "citizen_phone", "citizen_id", "commune_code", "commune_vi", "commune_short",
+            "type_lc", "c_lat", "c_lon", "hamlet_word", "hamlet_no", "hamlet")  # fmt: skip
+    frame = frame.with_columns(
+        pl.when(again).then(pl.col(c).first().over("province_code", "field")).otherwise(pl.col(c)).alias(c)
+        for c in same
+    )
     return _assemble(frame, month)
 
+
+FOLLOW_UP_RATE = 0.08  # opinions that repeat an earlier writer's concern (same person, field, commune)
 
 TEXTING = {"không": "ko", "được": "đc", "người dân": "ng dân", "nhưng": "nhg", "đề nghị": "đn", "Đề nghị": "đn",
            "với": "vs", "rất": "rat", "trả lời": "tl", "Mặt trận": "MT", "ủy ban nhân dân": "ubnd", "gì": "j",
