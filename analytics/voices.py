@@ -25,12 +25,11 @@ PHRASE_SAMPLE = 20_000
 MIN_PHRASE_COUNT = 15
 
 
-def search_pattern(text: str | None) -> str | None:
-    """The LIKE pattern for a search text: ' dat dai' -> '% dat dai%'; None when there is nothing to search."""
+def search_needle(text: str | None) -> str | None:
+    """What a search text must be found as in the folded text: ' dat dai' (a word start: the stored text has a
+    space before every word); None when there is nothing to search."""
     folded = fold([text or ""])[0].rstrip()
-    if not folded.strip():
-        return None
-    return "%" + folded.replace("%", "").replace("_", "") + "%"
+    return folded if folded.strip() else None
 
 
 def _where(scope: Scope, filters: Filters, text: str | None) -> tuple[str, dict]:
@@ -55,10 +54,10 @@ def _where(scope: Scope, filters: Filters, text: str | None) -> tuple[str, dict]
     if filters.channels:
         clauses.append("s.channel IN (SELECT unnest($f_channels::VARCHAR[]))")
         params["f_channels"] = list(filters.channels)
-    pattern = search_pattern(text)
-    if pattern is not None:
-        clauses.append("s.text_folded LIKE $pattern")
-        params["pattern"] = pattern
+    needle = search_needle(text)
+    if needle is not None:
+        clauses.append("contains(s.text_folded, $needle)")  # a plain substring test: no pattern to interpret
+        params["needle"] = needle
     return " AND ".join(clauses), params
 
 
