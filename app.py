@@ -16,81 +16,36 @@ if not presenting:
     language_toggle()
 viewer = auth.gate(presenting)  # who this is (login, role file) or demo mode; before anything shows data
 
+# (page file, catalogue key of its title, icon, URL path); the first is the default page, served at /.
+PAGES = (
+    ("overview", "nav.overview", "dashboard", "tong-quan"),
+    ("voices", "nav.voices", "forum", "tieng-noi"),
+    ("handling", "nav.handling", "task_alt", "xu-ly"),
+    ("campaign", "nav.campaign", "campaign", "thang-lang-nghe"),
+    ("trust", "nav.trust", "verified_user", "chi-so-niem-tin"),
+    ("digital_map", "nav.map", "map", "ban-do-so"),
+    ("models", "nav.models", "hub", "mo-hinh"),
+    ("membership", "nav.membership", "groups", "to-chuc"),
+    ("monitoring", "nav.monitoring", "fact_check", "giam-sat-phan-bien"),
+    ("outcomes", "nav.outcomes", "volunteer_activism", "ket-qua"),
+    ("milestones", "nav.milestones", "flag", "lo-trinh"),
+    ("data_health", "nav.data_health", "database", "du-lieu"),
+    ("brief", "nav.brief", "co_present", "bao-cao"),
+    ("public", "nav.public", "public", "cong-khai"),
+)
+
 page = st.navigation(
     auth.pages(
         viewer,
         [
             st.Page(
-                HERE / "app_pages" / "overview.py",
-                title=t("nav.overview"),
-                icon=":material/dashboard:",
-                url_path="tong-quan",
-                default=True,
-            ),
-            st.Page(
-                HERE / "app_pages" / "voices.py", title=t("nav.voices"), icon=":material/forum:", url_path="tieng-noi"
-            ),
-            st.Page(
-                HERE / "app_pages" / "handling.py",
-                title=t("nav.handling"),
-                icon=":material/task_alt:",
-                url_path="xu-ly",
-            ),
-            st.Page(
-                HERE / "app_pages" / "campaign.py",
-                title=t("nav.campaign"),
-                icon=":material/campaign:",
-                url_path="thang-lang-nghe",
-            ),
-            st.Page(
-                HERE / "app_pages" / "trust.py",
-                title=t("nav.trust"),
-                icon=":material/verified_user:",
-                url_path="chi-so-niem-tin",
-            ),
-            st.Page(
-                HERE / "app_pages" / "digital_map.py",
-                title=t("nav.map"),
-                icon=":material/map:",
-                url_path="ban-do-so",
-            ),
-            st.Page(HERE / "app_pages" / "models.py", title=t("nav.models"), icon=":material/hub:", url_path="mo-hinh"),
-            st.Page(
-                HERE / "app_pages" / "membership.py",
-                title=t("nav.membership"),
-                icon=":material/groups:",
-                url_path="to-chuc",
-            ),
-            st.Page(
-                HERE / "app_pages" / "monitoring.py",
-                title=t("nav.monitoring"),
-                icon=":material/fact_check:",
-                url_path="giam-sat-phan-bien",
-            ),
-            st.Page(
-                HERE / "app_pages" / "outcomes.py",
-                title=t("nav.outcomes"),
-                icon=":material/volunteer_activism:",
-                url_path="ket-qua",
-            ),
-            st.Page(
-                HERE / "app_pages" / "milestones.py",
-                title=t("nav.milestones"),
-                icon=":material/flag:",
-                url_path="lo-trinh",
-            ),
-            st.Page(
-                HERE / "app_pages" / "data_health.py",
-                title=t("nav.data_health"),
-                icon=":material/database:",
-                url_path="du-lieu",
-            ),
-            st.Page(
-                HERE / "app_pages" / "brief.py", title=t("nav.brief"), icon=":material/co_present:", url_path="bao-cao"
-            ),
-            st.Page(
-                HERE / "app_pages" / "public.py", title=t("nav.public"), icon=":material/public:", url_path="cong-khai"
-            ),
+                HERE / "app_pages" / f"{name}.py",
+                title=t(title),
+                icon=f":material/{icon}:",
+                url_path=url,
+                default=index == 0,
+            )
+            for index, (name, title, icon, url) in enumerate(PAGES)
         ],
     ),
     position="hidden" if presenting else "sidebar",
