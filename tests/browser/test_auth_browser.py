@@ -10,8 +10,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from analytics import db, overview
 from analytics.filters import Filters
 from analytics.scope import Scope
 from etl import audit
-from tests.browser.harness import CHROMIUM, COLD_START_MS, IDLE, free_port
+from tests.browser.harness import CHROMIUM, COLD_START_MS, IDLE, free_port, stop, wait_until_up
 from ui.filters import default_period
 from ui.i18n import fmt_int
 
@@ -39,29 +37,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"),
     pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed (.ci/run installs it)"),
 ]
-
-
-def _wait(url: str, proc: subprocess.Popen, log: Path, ok=lambda body: True) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if ok(r.read()):
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{url} did not come up:\n{log.read_text()}")
-        time.sleep(0.3)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -107,12 +82,12 @@ def servers(oidc_packages, fixture_warehouse, tmp_path_factory) -> Iterator[dict
             cwd=ROOT, env=app_env, stdout=app_out, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
-            _wait(f"http://127.0.0.1:{idp_port}/.well-known/openid-configuration", idp, idp_log)
-            _wait(f"http://127.0.0.1:{app_port}/_stcore/health", app, app_log, lambda b: b.strip() == b"ok")
+            wait_until_up(f"http://127.0.0.1:{idp_port}/.well-known/openid-configuration", idp, idp_log)
+            wait_until_up(f"http://127.0.0.1:{app_port}/_stcore/health", app, app_log, lambda b: b.strip() == b"ok")
             yield {"app": f"http://127.0.0.1:{app_port}", "data_dir": data_dir, "log": app_log}
         finally:
-            _stop(app)
-            _stop(idp)
+            stop(app)
+            stop(idp)
 
 
 def _idle(page) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, COLD_START_MS, IDLE, ROOT, streamlit_server
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, COLD_START_MS, IDLE, ROOT, stop, streamlit_server
 from tests.fixtures.data_health import PII_KEY, loaded_data_once
 
 pytestmark = [
@@ -54,12 +54,7 @@ def watcher(data_dir, tmp_path_factory) -> Iterator[subprocess.Popen]:
         try:
             yield proc
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+            stop(proc)
 
 
 @pytest.fixture(scope="module")
