@@ -1,6 +1,6 @@
 """The "Tiếng nói nhân dân" explorer: search, one page of opinions, one opinion's detail, what is rising.
 
-Search ignores case and diacritics: the query is folded like the stored `feedback_search.text_folded`
+Search ignores case and diacritics: the query is folded like the stored `feedback.text_folded`
 ("dat dai" finds "Đất đai") and matched at the start of a word ("dat" finds "đất", "đất đai", not "khẩn đạt"
 inside a word). A field corrected by an analyst is read from the `correction` table first, so filters and
 the table show the corrected field as soon as the loader has applied the correction file.
@@ -33,7 +33,7 @@ def search_needle(text: str | None) -> str | None:
 
 
 def _where(scope: Scope, filters: Filters, text: str | None) -> tuple[str, dict]:
-    """Conditions on `s` (feedback_search) joined with `c` (correction)."""
+    """Conditions on `s` (feedback) joined with `c` (correction)."""
     scope_sql, params = scope_predicate(scope, "s")
     clauses = [scope_sql]
     if filters.date_from is not None:
@@ -61,8 +61,12 @@ def _where(scope: Scope, filters: Filters, text: str | None) -> tuple[str, dict]
     return " AND ".join(clauses), params
 
 
-_FROM = """feedback_search s
+_FROM = """feedback s
     LEFT JOIN correction c ON c.source_system = s.source_system AND c.source_id = s.source_id"""
+
+
+_SHOWN = """s.source_system, s.source_id, s.received_at, s.province_code, s.commune_code, s.channel, s.field,
+    s.field_origin, s.status, s.agency, s.level, s.campaign, s.content"""
 
 
 def search(
@@ -78,10 +82,10 @@ def search(
     where, params = _where(scope, filters, text)
     page_params = {**params, "limit": page_size, "offset": max(page, 0) * page_size}
     if filters.fields:  # the corrected field decides membership: join before ranking
-        ranked = f"""SELECT s.* FROM {_FROM} WHERE {where}
+        ranked = f"""SELECT {_SHOWN} FROM {_FROM} WHERE {where}
                      ORDER BY s.received_at DESC, s.source_id DESC LIMIT $limit OFFSET $offset"""
-    else:  # rank on the search table alone (DuckDB's top-N then skips row groups), join the page only
-        ranked = f"""SELECT s.* FROM feedback_search s WHERE {where}
+    else:  # rank on the opinions alone (DuckDB's top-N then skips row groups), join the page only
+        ranked = f"""SELECT {_SHOWN} FROM feedback s WHERE {where}
                      ORDER BY s.received_at DESC, s.source_id DESC LIMIT $limit OFFSET $offset"""
     return query(
         con,
@@ -116,7 +120,7 @@ def detail(con: duckdb.DuckDBPyConnection, scope: Scope, source_system: str, sou
     where, params = scope_predicate(scope, "f")
     rows = query(
         con,
-        f"""SELECT f.*, c.field AS corrected_field, c.corrected_at, c.corrected_by
+        f"""SELECT f.* EXCLUDE (text_folded), c.field AS corrected_field, c.corrected_at, c.corrected_by
             FROM feedback f
             LEFT JOIN correction c ON c.source_system = f.source_system AND c.source_id = f.source_id
             WHERE f.source_system = $system AND f.source_id = $id AND {where}""",

@@ -102,15 +102,13 @@ def accuracy_lines(root: Path) -> list[str]:
 def _search_warehouse(root: Path) -> Path:
     build_overview_warehouse(root, ROWS)
     with warehouse.write_lock(), warehouse.new_generation() as (_, con):
-        con.execute("DELETE FROM feedback_search")
+        # Opinions with distinct texts (a phrase and a code) and their folded search text, kept in time order.
         con.execute(
-            f"""INSERT INTO feedback_search
-                SELECT source_system, source_id, received_at, province_code, commune_code, channel, field,
-                       field_origin, status, level, agency, campaign, t.content,
-                       {FOLD_SQL.format(col="t.content")}, row_hash, load_id
-                FROM (SELECT f.* EXCLUDE (content), ($s)[1 + (hash(source_id) % {len(SENTENCES)})::BIGINT]
-                                  || ' mã ' || (hash(source_id) % 1000003)::VARCHAR AS content
-                      FROM feedback f) t
+            f"""CREATE OR REPLACE TABLE feedback AS
+                SELECT * REPLACE ({FOLD_SQL.format(col="content")} AS text_folded)
+                FROM (SELECT * REPLACE (($s)[1 + (hash(source_id) % {len(SENTENCES)})::BIGINT]
+                                        || ' mã ' || (hash(source_id) % 1000003)::VARCHAR AS content)
+                      FROM feedback)
                 ORDER BY received_at""",
             {"s": SENTENCES},
         )

@@ -2,7 +2,7 @@
 
 - Text is *folded* first (lower case, no diacritics, `đ` -> `d`, punctuation -> space), so "dat dai" and
   "Đất đai" are the same words; rules and model both work on folded text, vectorised in polars. The loader
-  folds each opinion once for the search table and may hand that folding in (`classify(..., folded=...)`).
+  folds each opinion once for the search column and may hand that folding in (`classify(..., folded=...)`).
 - Rules: `data/reference/field_keywords.csv` (field_code, keyword in Vietnamese, weight 1–3: 3 for a term
   that names its field, 1 for a weak or ambiguous one). A keyword matches as whole words; a field's score is
   the sum of the weights of its distinct keywords found (one Aho-Corasick pass, then a sparse

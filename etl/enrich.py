@@ -1,11 +1,9 @@
-"""Feedback-specific steps around the upsert, kept out of the generic loader.
+"""Feedback-specific steps before the upsert, kept out of the generic loader.
 
-- `before_upsert`: fill what the export did not give: an analyst's earlier correction wins (it survives a
-  re-export of the opinion); otherwise the field of an opinion without one comes from the keyword rules and
-  the trained model (etl/classify.py).
-- `after_upsert`: derived tables that follow the loaded rows (the explorer's search table, etl/search_index.py),
-  from the loader's staged rows and its own replaced/written conditions, while they still exist.
-Each step lives in its own module; this file only wires them.
+`before_upsert` fills what the export did not give: an analyst's earlier correction wins (it survives a
+re-export of the opinion); otherwise the field of an opinion without one comes from the keyword rules and
+the trained model (etl/classify.py). It also adds the folded text the explorer searches
+(etl/search_index.py), stored with the row. Each step lives in its own module; this file only wires them.
 """
 
 from __future__ import annotations
@@ -14,9 +12,6 @@ import duckdb
 import polars as pl
 
 from etl import classify, search_index
-
-# Columns before_upsert adds for the side tables: carried through the loader's staging, not stored in feedback.
-CARRIED = (search_index.FOLDED,)
 
 
 def _corrections(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:
@@ -63,9 +58,3 @@ def before_upsert(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.Dat
         )
         .drop("_enrich_row", "field_new", "field_origin_new", "field_confidence_new")
     )
-
-
-def after_upsert(con: duckdb.DuckDBPyConnection, upserted, load_id: str) -> None:
-    """Runs once per feedback table loaded, after its rows are stored and while the loader's staging
-    (`etl.load.Upserted`) still exists."""
-    search_index.sync(con, upserted, load_id)

@@ -2,7 +2,7 @@
 
 The person is found by the keyed hash of their phone or ID number (normalised as at load time), never by the
 number itself. Then, holding the warehouse lock:
-1. a new warehouse generation without their opinions (feedback, its search and case tables, quarantined rows
+1. a new warehouse generation without their opinions (feedback, its case groups, quarantined rows
    carrying their hash), compacted by copying into a fresh file so the deleted rows leave no trace in it;
 2. every older generation that still holds them is deleted (the others stay for rollback);
 3. every archived raw file holding them is rewritten without their rows under a new SHA-256 (`archive/
@@ -79,10 +79,9 @@ def _delete_person(con: duckdb.DuckDBPyConnection, hashes: list[str], result: Fo
     person = "(phone_hash IN (SELECT unnest($h)) OR id_hash IN (SELECT unnest($h)))"
     con.execute(f"CREATE TEMP TABLE gone AS SELECT source_system, source_id FROM feedback WHERE {person}", params)
     result.feedback_rows = con.sql("SELECT count(*) FROM gone").fetchall()[0][0]
-    for table in ("feedback_search", "feedback_case"):
-        con.execute(
-            f"DELETE FROM {table} WHERE (source_system, source_id) IN (SELECT (source_system, source_id) FROM gone)"
-        )
+    con.execute(
+        "DELETE FROM feedback_case WHERE (source_system, source_id) IN (SELECT (source_system, source_id) FROM gone)"
+    )
     con.execute(f"DELETE FROM feedback WHERE {person}", params)
     # quarantined rows keep 'hmac:' + the first 16 hex digits of the hash in place of the number
     prefixes = [f"%hmac:{h[:16]}%" for h in hashes]

@@ -198,8 +198,7 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
         good = enrich.before_upsert(con, good)
         content = [c for c in target if c in good.columns and c not in ("row_hash", "load_id")]
     keys = list(kind.key)
-    extra = [c for c in enrich.CARRIED if c in good.columns]  # derived for side tables, not stored here
-    con.register("incoming", good.select(*content, *extra, "_items", ROW).to_arrow())
+    con.register("incoming", good.select(*content, "_items", ROW).to_arrow())
     row_hash = (
         "hash(" + ", ".join(_source_value(c, content) for c in content if c not in DERIVED) + ", _items)::VARCHAR"
     )
@@ -260,24 +259,9 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
             """UPDATE feedback f SET field = c.field, field_origin = 'correction', field_confidence = 1.0
                FROM correction c WHERE f.source_system = c.source_system AND f.source_id = c.source_id"""
         )
-    if kind.name == "feedback":
-        enrich.after_upsert(con, Upserted("incoming", "staged", row_hash, replaced if updated else None, rows), load_id)
     con.unregister("incoming")
     con.execute("DROP TABLE staged")
     return loaded, updated, duplicates
-
-
-@dataclass(frozen=True)
-class Upserted:
-    """What one upsert wrote, for the side tables that follow it (`enrich.after_upsert`): the incoming rows
-    view, the staging table (keys, hashes; alias `s`), the row-hash expression, the condition on `staged` of
-    the stored rows it replaced (None: none), and the condition on `incoming` of the rows it wrote."""
-
-    incoming: str
-    staged: str
-    row_hash: str
-    replaced: str | None
-    written: str
 
 
 # The row hash is DuckDB's 64-bit `hash()` of the typed source columns (several times cheaper than md5 of a
@@ -286,7 +270,7 @@ class Upserted:
 # release that changed `hash()` would turn the next re-sent files into "updates" once, losing nothing.
 # Columns the loader derives (classification, address resolution): not part of a record's content, so a
 # better model or address rule never turns a re-sent identical export into an "update".
-DERIVED = {"field_origin", "field_confidence", "address_status", "address_rule"}
+DERIVED = {"field_origin", "field_confidence", "address_status", "address_rule", "text_folded"}
 
 
 def _source_value(column: str, content: list[str]) -> str:

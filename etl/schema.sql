@@ -103,6 +103,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     satisfaction     INTEGER,
     lat              DOUBLE,
     lon              DOUBLE,
+    text_folded      VARCHAR,             -- derived: content folded for the explorer's search (etl/search_index.py)
     row_hash         VARCHAR NOT NULL,
     load_id          VARCHAR NOT NULL
 );
@@ -244,27 +245,6 @@ CREATE TABLE IF NOT EXISTS milestone (
     done_at      DATE,
     row_hash     VARCHAR NOT NULL,
     load_id      VARCHAR NOT NULL
-);
-
--- Derived: the explorer's search table (etl/search_index.py), one row per opinion in `received_at` order,
--- synced by key at every feedback load. `text_folded`: lower case, no diacritics, ' word word '.
-CREATE TABLE IF NOT EXISTS feedback_search (
-    source_system VARCHAR NOT NULL,
-    source_id     VARCHAR NOT NULL,
-    received_at   TIMESTAMP NOT NULL,
-    province_code VARCHAR NOT NULL,
-    commune_code  VARCHAR,
-    channel       VARCHAR,
-    field         VARCHAR,
-    field_origin  VARCHAR,
-    status        VARCHAR,
-    level         VARCHAR,
-    agency        VARCHAR,
-    campaign      VARCHAR,
-    content       VARCHAR,
-    text_folded   VARCHAR,
-    row_hash      VARCHAR NOT NULL,
-    load_id       VARCHAR NOT NULL
 );
 
 -- Case groups (etl/cases.py): opinions of one person on one field in one commune within 14 days; only people

@@ -1,6 +1,6 @@
 """`python -m etl train-classifier`: learn the field model from opinions whose field is known, then
 re-classify the opinions whose field was guessed (rules, an older model, or none) in a new generation, with
-the search table and the case groups (which are per field) brought up to date."""
+the case groups (which are per field) brought up to date."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import duckdb
 import polars as pl
 
 import config
-from etl import cases, classify, search_index, warehouse
+from etl import cases, classify, warehouse
 
 MAX_TRAINING_ROWS = 300_000
 
@@ -46,7 +46,7 @@ def reclassify(con: duckdb.DuckDBPyConnection, model: classify.FieldModel | None
 
 
 def train_classifier(progress: bool = True) -> dict:
-    """Train, save the model, re-classify guessed fields and rebuild the search table in a new generation."""
+    """Train, save the model, re-classify guessed fields and relink case groups in a new generation."""
     path = config.current_warehouse()
     if path is None:
         raise ValueError("chưa có kho dữ liệu để học (no warehouse yet: load data first)")
@@ -63,7 +63,6 @@ def train_classifier(progress: bool = True) -> dict:
     saved = classify.save_model(model)
     with warehouse.write_lock(), warehouse.new_generation() as (generation, wcon):
         updated = reclassify(wcon, model)
-        indexed = search_index.rebuild(wcon)
         cases.link_cases(wcon)  # case groups are per field: a new field can move an opinion to another case
         warehouse.set_meta(wcon, field_model_trained_at=model.trained_at, field_model_rows=str(model.trained_rows))
     return {
@@ -71,5 +70,4 @@ def train_classifier(progress: bool = True) -> dict:
         "model": str(saved),
         "trained_rows": model.trained_rows,
         "reclassified": updated,
-        "indexed": indexed,
     }

@@ -147,6 +147,7 @@ def new_generation(fresh: bool = False) -> Iterator[tuple[int, duckdb.DuckDBPyCo
         else:
             # Idempotent: new tables added to schema.sql appear in older warehouses too.
             con.execute(config.SCHEMA_SQL.read_text(encoding="utf-8"))
+            upgrade(con)
         yield number, con
         con.execute("CHECKPOINT")
         con.close()
@@ -159,6 +160,16 @@ def new_generation(fresh: bool = False) -> Iterator[tuple[int, duckdb.DuckDBPyCo
     os.replace(part, generation_path(number))
     _write_pointer(number)
     prune()
+
+
+def upgrade(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a warehouse written by an older version to the current schema: columns added since then."""
+    if "text_folded" not in {r[0] for r in con.sql("DESCRIBE feedback").fetchall()}:
+        from etl import search_index  # the explorer's folded text used to live in a separate table
+
+        con.execute("ALTER TABLE feedback ADD COLUMN text_folded VARCHAR")
+        search_index.fill_missing(con)
+    con.execute("DROP TABLE IF EXISTS feedback_search")
 
 
 def _verify(path: Path) -> None:

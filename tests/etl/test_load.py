@@ -12,6 +12,7 @@ import config
 from etl import warehouse
 from etl.__main__ import main
 from etl.cases import cases_sql
+from etl.text import fold
 
 HEADER = "source_id,received_at,channel,province_code,commune_code,field,content,citizen_name,citizen_phone,citizen_id,status"
 
@@ -230,21 +231,34 @@ def test_unknown_survey_items_are_reported_and_ignored(data_dir, tmp_path, capsy
     ]
 
 
-def test_the_search_table_mirrors_feedback_through_updates_duplicates_and_repeats(data_dir, tmp_path, capsys):
+def test_the_folded_search_text_follows_updates_duplicates_and_repeats(data_dir, tmp_path, capsys):
     _load([_feedback_csv(tmp_path / "a.csv", _valid_rows(status="received"))], capsys)
     rows = _valid_rows(status="received")
-    rows[3] = rows[3].replace(",received", ",Đã trả lời")  # changed: replaced in both tables
+    rows[3] = rows[3].replace(",received", ",Đã trả lời")  # changed: the row is replaced
     rows.append(rows[5].replace("Khiếu nại", "ĐẤT ĐAI; (lần 2)!"))  # the same key twice: the later row wins
     rows.append(rows[0].replace("R0000", "R9999"))  # new
     _load([_feedback_csv(tmp_path / "b.csv", rows)], capsys)
     _load([_feedback_csv(tmp_path / "b.csv", rows)], capsys)  # re-sent: nothing changes
     con = duckdb.connect(str(config.current_warehouse()), read_only=True)
-    stored = con.sql("SELECT source_id, status, content, row_hash FROM feedback ORDER BY source_id").fetchall()
-    indexed = con.sql("SELECT source_id, status, content, row_hash FROM feedback_search ORDER BY source_id").fetchall()
-    assert len(stored) == 41 and indexed == stored
-    folded = dict(con.sql("SELECT source_id, text_folded FROM feedback_search").fetchall())
-    assert folded["R0005"].startswith(" dat dai lan 2 den bu goi ")
-    assert dict((r[0], r[1]) for r in stored)["R0003"] == "answered"
+    stored = con.sql("SELECT source_id, status, content, text_folded FROM feedback ORDER BY source_id").fetchall()
+    assert len(stored) == 41 and len({r[0] for r in stored}) == 41
+    assert all(folded == " " + fold(content) + " " for _, _, content, folded in stored)
+    by_id = {r[0]: r for r in stored}
+    assert by_id["R0005"][3].startswith(" dat dai lan 2 den bu goi ")
+    assert by_id["R0003"][1] == "answered"
+
+
+def test_an_older_warehouse_gets_the_folded_text_and_loses_the_old_search_table(data_dir, tmp_path, capsys):
+    _load([_feedback_csv(tmp_path / "a.csv", _valid_rows(status="received"))], capsys)
+    with warehouse.write_lock(), warehouse.new_generation() as (_, con):  # make it look like an older version
+        con.execute("ALTER TABLE feedback DROP COLUMN text_folded")
+        con.execute("CREATE TABLE feedback_search AS SELECT source_system, source_id, content FROM feedback")
+    _load([_feedback_csv(tmp_path / "b.csv", _valid_rows(status="received")[:1])], capsys)  # the next load
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    tables = {r[0] for r in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
+    stored = con.sql("SELECT content, text_folded FROM feedback").fetchall()
+    assert "feedback_search" not in tables and len(stored) == 40
+    assert all(folded == " " + fold(content) + " " for content, folded in stored)
 
 
 def test_cases_updated_after_a_load_equal_cases_recomputed_from_scratch(data_dir, tmp_path, capsys):
