@@ -173,8 +173,9 @@ def _load_table(
         raise AssertionError(f"row accounting broken for {report.path}: {total} != {report.rows_read}")
 
 
-def _target_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.sql(f"DESCRIBE {table}").fetchall()]
+def _target_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Column name -> type of a warehouse table, in table order."""
+    return dict(con.sql(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
 
 
 def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_id: str) -> tuple[int, int, int]:
@@ -199,8 +200,10 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
         content = [c for c in target if c in good.columns and c not in ("row_hash", "load_id")]
     keys = list(kind.key)
     con.register("incoming", good.select(*content, "_items", ROW).to_arrow())
+    # A warehouse from before 2026-11-23 stores the hash as text: compare and write it in the stored type.
+    stored_as = "" if target["row_hash"] == "UBIGINT" else "::VARCHAR"
     row_hash = (
-        "hash(" + ", ".join(_source_value(c, content) for c in content if c not in DERIVED) + ", _items)::VARCHAR"
+        "hash(" + ", ".join(_source_value(c, content) for c in content if c not in DERIVED) + f", _items){stored_as}"
     )
     on = " AND ".join(f"s.{k} = t.{k}" for k in keys)
     part = ", ".join(keys)
@@ -264,10 +267,11 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     return loaded, updated, duplicates
 
 
-# The row hash is DuckDB's 64-bit `hash()` of the typed source columns (several times cheaper than md5 of a
-# text concatenation). It is only ever compared with the stored hash of the same key, so a collision can
-# at worst make one changed re-export look like a duplicate (odds about 1 in 1.8e19 per comparison). A DuckDB
-# release that changed `hash()` would turn the next re-sent files into "updates" once, losing nothing.
+# The row hash is DuckDB's 64-bit `hash()` of the typed source columns, stored as a number (several times
+# cheaper than md5 of a text concatenation; a number compresses and compares faster than its text). It is
+# only ever compared with the stored hash of the same key, so a collision can at worst make one changed
+# re-export look like a duplicate (odds about 1 in 1.8e19 per comparison). A DuckDB release that changed
+# `hash()` would turn the next re-sent files into "updates" once, losing nothing.
 # Columns the loader derives (classification, address resolution): not part of a record's content, so a
 # better model or address rule never turns a re-sent identical export into an "update".
 DERIVED = {"field_origin", "field_confidence", "address_status", "address_rule", "text_folded"}

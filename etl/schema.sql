@@ -104,7 +104,7 @@ CREATE TABLE IF NOT EXISTS feedback (
     lat              DOUBLE,
     lon              DOUBLE,
     text_folded      VARCHAR,             -- derived: content folded for the explorer's search (etl/search_index.py)
-    row_hash         VARCHAR NOT NULL,
+    row_hash         UBIGINT NOT NULL,
     load_id          VARCHAR NOT NULL
 );
 
@@ -122,7 +122,7 @@ CREATE TABLE IF NOT EXISTS activity (
     participants       INTEGER,
     opinions           INTEGER,
     opinions_concluded INTEGER,
-    row_hash           VARCHAR NOT NULL,
+    row_hash           UBIGINT NOT NULL,
     load_id            VARCHAR NOT NULL
 );
 
@@ -138,7 +138,7 @@ CREATE TABLE IF NOT EXISTS recommendation (
     answered_at       DATE,
     implemented_at    DATE,
     resupervised_at   DATE,
-    row_hash          VARCHAR NOT NULL,
+    row_hash          UBIGINT NOT NULL,
     load_id           VARCHAR NOT NULL
 );
 
@@ -156,7 +156,7 @@ CREATE TABLE IF NOT EXISTS survey_response (
     weight         DOUBLE,
     stratum        VARCHAR,
     psu            VARCHAR,
-    row_hash       VARCHAR NOT NULL,
+    row_hash       UBIGINT NOT NULL,
     load_id        VARCHAR NOT NULL
 );
 
@@ -179,7 +179,7 @@ CREATE TABLE IF NOT EXISTS membership (
     eligible      BIGINT,
     branches      INTEGER,
     cadres        INTEGER,
-    row_hash      VARCHAR NOT NULL,
+    row_hash      UBIGINT NOT NULL,
     load_id       VARCHAR NOT NULL
 );
 
@@ -190,7 +190,7 @@ CREATE TABLE IF NOT EXISTS model_adoption (
     model_name    VARCHAR NOT NULL,
     adopted_at    DATE NOT NULL,
     status        VARCHAR NOT NULL,
-    row_hash      VARCHAR NOT NULL,
+    row_hash      UBIGINT NOT NULL,
     load_id       VARCHAR NOT NULL
 );
 
@@ -201,7 +201,7 @@ CREATE TABLE IF NOT EXISTS outcome (
     indicator     VARCHAR NOT NULL,
     value         DOUBLE NOT NULL,
     unit          VARCHAR,
-    row_hash      VARCHAR NOT NULL,
+    row_hash      UBIGINT NOT NULL,
     load_id       VARCHAR NOT NULL
 );
 
@@ -210,7 +210,7 @@ CREATE TABLE IF NOT EXISTS population (
     population   BIGINT NOT NULL,
     year         INTEGER NOT NULL,
     source       VARCHAR,
-    row_hash     VARCHAR NOT NULL,
+    row_hash     UBIGINT NOT NULL,
     load_id      VARCHAR NOT NULL
 );
 
@@ -219,7 +219,7 @@ CREATE TABLE IF NOT EXISTS margins (
     dimension     VARCHAR NOT NULL,
     category      VARCHAR NOT NULL,
     population    BIGINT NOT NULL,
-    row_hash      VARCHAR NOT NULL,
+    row_hash      UBIGINT NOT NULL,
     load_id       VARCHAR NOT NULL
 );
 
@@ -229,7 +229,7 @@ CREATE TABLE IF NOT EXISTS correction (
     field         VARCHAR NOT NULL,
     corrected_by  VARCHAR,
     corrected_at  TIMESTAMP NOT NULL,
-    row_hash      VARCHAR NOT NULL,
+    row_hash      UBIGINT NOT NULL,
     load_id       VARCHAR NOT NULL
 );
 
@@ -243,7 +243,7 @@ CREATE TABLE IF NOT EXISTS milestone (
     owner        VARCHAR,
     result       DOUBLE,
     done_at      DATE,
-    row_hash     VARCHAR NOT NULL,
+    row_hash     UBIGINT NOT NULL,
     load_id      VARCHAR NOT NULL
 );
 

@@ -168,7 +168,7 @@ def _holiday_warehouse() -> duckdb.DuckDBPyConnection:
     con.executemany(
         """INSERT INTO feedback (source_system, source_id, received_at, channel, province_code, field, content, status,
                                  forwarded_at, answered_at, agency, level, satisfaction, row_hash, load_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'h', 'l')""",
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'l')""",
         rows,
     )
     return con

@@ -248,12 +248,18 @@ def test_the_folded_search_text_follows_updates_duplicates_and_repeats(data_dir,
     assert by_id["R0003"][1] == "answered"
 
 
-def test_an_older_warehouse_gets_the_folded_text_and_loses_the_old_search_table(data_dir, tmp_path, capsys):
-    _load([_feedback_csv(tmp_path / "a.csv", _valid_rows(status="received"))], capsys)
-    with warehouse.write_lock(), warehouse.new_generation() as (_, con):  # make it look like an older version
+def test_an_older_warehouse_is_upgraded_by_the_next_load(data_dir, tmp_path, capsys):
+    rows = _valid_rows(status="received")
+    _load([_feedback_csv(tmp_path / "a.csv", rows)], capsys)
+    with warehouse.write_lock(), warehouse.new_generation() as (_, con):  # as an older version left it
         con.execute("ALTER TABLE feedback DROP COLUMN text_folded")
+        con.execute("ALTER TABLE feedback ALTER row_hash TYPE VARCHAR")  # the hash used to be stored as text
         con.execute("CREATE TABLE feedback_search AS SELECT source_system, source_id, content FROM feedback")
-    _load([_feedback_csv(tmp_path / "b.csv", _valid_rows(status="received")[:1])], capsys)  # the next load
+    _, result = _load(
+        [_feedback_csv(tmp_path / "b.csv", [rows[0].replace(",received", ",resolved"), *rows[1:]])], capsys
+    )
+    again = result["files"][0]
+    assert (again["updated"], again["duplicates"], again["loaded"]) == (1, 39, 0)  # old text hashes still compare
     con = duckdb.connect(str(config.current_warehouse()), read_only=True)
     tables = {r[0] for r in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
     stored = con.sql("SELECT content, text_folded FROM feedback").fetchall()
