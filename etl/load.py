@@ -208,26 +208,30 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     on = " AND ".join(f"s.{k} = t.{k}" for k in keys)
     part = ", ".join(keys)
     repeated = good.select(pl.struct(keys).is_duplicated().any()).item()
+    # Only keys, row numbers and hashes are staged; the rows themselves are read once more from `incoming`
+    # (an Arrow view, no copy) when they are written. Usually every key is new or appears once: then only the
+    # rows whose key is already stored need a look (none in a new export), the others are simply loaded.
     if repeated:  # the same record twice in one file: compare each row with the previous one of its key
         window = f"""lag(row_hash) OVER (PARTITION BY {part} ORDER BY {ROW}) AS prev_in_file,
                      row_number() OVER (PARTITION BY {part} ORDER BY {ROW} DESC) AS newest"""
+        stored = "LEFT JOIN"
     else:
         window = "NULL AS prev_in_file, 1 AS newest"
-    # Only keys, row numbers and hashes are staged; the rows themselves are read once more from `incoming`
-    # (an Arrow view, no copy) when they are written.
+        stored = "JOIN"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE staged AS
             WITH h AS (SELECT {part}, {ROW}, {row_hash} AS row_hash FROM incoming),
                  s AS (SELECT h.*, {window} FROM h)
             SELECT s.*, t.row_hash AS stored_hash, coalesce(s.prev_in_file, t.row_hash) AS prev
-            FROM s LEFT JOIN {kind.table} t ON {on}"""
+            FROM s {stored} {kind.table} t ON {on}"""
     )
-    loaded, updated, duplicates = con.sql(
-        """SELECT count(*) FILTER (WHERE prev IS NULL),
+    staged, loaded, updated, duplicates = con.sql(
+        """SELECT count(*), count(*) FILTER (WHERE prev IS NULL),
                   count(*) FILTER (WHERE prev IS NOT NULL AND prev <> row_hash),
                   count(*) FILTER (WHERE prev = row_hash)
            FROM staged"""
     ).fetchall()[0]
+    loaded += good.height - staged  # rows not staged: new keys, once each
     cols = ", ".join(content)
     replaced = "s.newest = 1 AND s.stored_hash IS NOT NULL AND s.stored_hash <> s.row_hash"
     key_match = " AND ".join(f"t.{k} = s.{k}" for k in keys)
@@ -238,23 +242,28 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
                 f"""DELETE FROM survey_answer t USING staged s
                     WHERE {replaced} AND t.wave = s.wave AND t.response_id = s.response_id"""
             )
-    written = "s.newest = 1 AND (s.stored_hash IS NULL OR s.stored_hash <> s.row_hash)"
-    # Every incoming row is written (a new export: the usual case): no filter to apply.
-    rows = "TRUE" if loaded == good.height else f"{ROW} IN (SELECT {ROW} FROM staged s WHERE {written})"
+    # Which incoming rows (alias i) are written: the newest of their key in the file, unless stored unchanged.
+    if loaded + updated == good.height:  # nothing to leave out (a new export: the usual case)
+        written = "TRUE"
+    elif repeated:
+        written = f"""i.{ROW} IN (SELECT {ROW} FROM staged s
+                      WHERE s.newest = 1 AND (s.stored_hash IS NULL OR s.stored_hash <> s.row_hash))"""
+    else:  # only the duplicates stay out
+        written = f"i.{ROW} NOT IN (SELECT {ROW} FROM staged s WHERE s.stored_hash = s.row_hash)"
     # Opinions are stored in time order within each load, so a date filter skips whole row groups (zone maps)
     # whatever order the export came in.
     order = "ORDER BY received_at" if "received_at" in content else ""
     con.execute(
         f"""INSERT INTO {kind.table} ({cols}, row_hash, load_id)
-            SELECT {cols}, {row_hash}, $load_id FROM incoming WHERE {rows} {order}""",
+            SELECT {cols}, {row_hash}, $load_id FROM incoming i WHERE {written} {order}""",
         {"load_id": load_id},
     )
     if kind.item_prefix and result.answers is not None and result.answers.height:
         con.register("answers", result.answers.to_arrow())
         con.execute(
             f"""INSERT INTO survey_answer
-                SELECT s.wave, s.response_id, a.item, a.value
-                FROM answers a JOIN staged s ON a.{ROW} = s.{ROW} WHERE {written}"""
+                SELECT i.wave, i.response_id, a.item, a.value
+                FROM answers a JOIN incoming i ON a.{ROW} = i.{ROW} WHERE {written}"""
         )
         con.unregister("answers")
     if kind.name == "correction":

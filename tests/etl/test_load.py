@@ -231,6 +231,45 @@ def test_unknown_survey_items_are_reported_and_ignored(data_dir, tmp_path, capsy
     ]
 
 
+def test_a_newer_survey_export_replaces_the_answers_of_changed_responses_only(data_dir, tmp_path, capsys):
+    header = "response_id,wave,province_code,q_trust_front,q_trust_overall\n"
+    first = tmp_path / "w1.csv"
+    first.write_text(header + "S1,2026Q3,79,4,5\nS2,2026Q3,01,3,3\nS3,2026Q3,01,2,\n", encoding="utf-8")
+    _load([first], capsys)
+    second = tmp_path / "w2.csv"  # S1 unchanged, S2 changed (twice: the later row wins), S4 new
+    second.write_text(
+        header + "S1,2026Q3,79,4,5\nS2,2026Q3,01,1,1\nS4,2026Q3,79,5,4\nS2,2026Q3,01,2,\n", encoding="utf-8"
+    )
+    _, result = _load([second], capsys)
+    f = result["files"][0]
+    assert (f["loaded"], f["updated"], f["duplicates"]) == (1, 2, 1)
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    answers = con.sql("SELECT response_id, item, value FROM survey_answer ORDER BY 1, 2").fetchall()
+    assert answers == [
+        ("S1", "q_trust_front", 4.0),
+        ("S1", "q_trust_overall", 5.0),
+        ("S2", "q_trust_front", 2.0),
+        ("S3", "q_trust_front", 2.0),
+        ("S4", "q_trust_front", 5.0),
+        ("S4", "q_trust_overall", 4.0),
+    ]
+    assert con.sql("SELECT count(*) FROM survey_response").fetchall()[0][0] == 4
+    con.close()
+    third = tmp_path / "w3.csv"  # no repeated response: S1 changed, S4 unchanged
+    third.write_text(header + "S1,2026Q3,79,1,\nS4,2026Q3,79,5,4\n", encoding="utf-8")
+    _, result = _load([third], capsys)
+    f = result["files"][0]
+    assert (f["loaded"], f["updated"], f["duplicates"]) == (0, 1, 1)
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    assert con.sql(
+        "SELECT response_id, item, value FROM survey_answer WHERE response_id IN ('S1', 'S4') ORDER BY 1, 2"
+    ).fetchall() == [
+        ("S1", "q_trust_front", 1.0),
+        ("S4", "q_trust_front", 5.0),
+        ("S4", "q_trust_overall", 4.0),
+    ]
+
+
 def test_the_folded_search_text_follows_updates_duplicates_and_repeats(data_dir, tmp_path, capsys):
     _load([_feedback_csv(tmp_path / "a.csv", _valid_rows(status="received"))], capsys)
     rows = _valid_rows(status="received")
