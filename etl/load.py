@@ -199,7 +199,8 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
         good = enrich.before_upsert(con, good)
         content = [c for c in target if c in good.columns and c not in ("row_hash", "load_id")]
     keys = list(kind.key)
-    con.register("incoming", good.select(*content, "_items", ROW).to_arrow())
+    # Arrow string views are polars' own layout: no conversion (the default large strings copy every text).
+    con.register("incoming", good.select(*content, "_items", ROW).to_arrow(compat_level=pl.CompatLevel.newest()))
     # A warehouse from before 2026-11-23 stores the hash as text: compare and write it in the stored type.
     stored_as = "" if target["row_hash"] == "UBIGINT" else "::VARCHAR"
     row_hash = (
