@@ -22,6 +22,7 @@ from etl.text import fold, header_key, nfc
 ROW = "_row"  # the row number a person sees in the file (header and title rows counted)
 ERROR = "_read_error"  # a row the reader could not parse (e.g. a broken JSON line)
 HEADER_SEARCH_ROWS = 30
+HEAD_CHARS = 65536  # the header is looked for in this many first characters of a CSV file
 TOTAL_ROW_WORDS = ("tong cong", "tong so", "cong", "total", "grand total")
 
 
@@ -175,31 +176,61 @@ def _table(kind: Kind, header: list[str], body: pl.DataFrame, first_row: int, sh
     data_cols = [c for c in body.columns if c not in (ROW, ERROR)]
     if not data_cols:
         return RawTable(kind, sheet, body, rows_read, 0, warnings, items)
-    cleaned = [pl.col(c).str.strip_chars() for c in data_cols]
-    blank = pl.all_horizontal([(c.is_null() | (c == "")) for c in cleaned])
-    first_cell = pl.coalesce([pl.when(c != "").then(c) for c in cleaned])
-    first = body.select(first_cell.alias("f")).to_series()
+    not_record = _non_records(_first_cells(body, data_cols))
+    if ERROR in body.columns:
+        not_record = not_record & body.get_column(ERROR).is_null()
+    # Most files have no blank or total row: keep the frame as it is rather than copy every cell in a filter.
+    kept = body.filter(~not_record) if not_record.any() else body
+    return RawTable(kind, sheet, kept, rows_read, rows_read - kept.height, warnings, items)
+
+
+def _first_cells(body: pl.DataFrame, data_cols: list[str]) -> pl.Series:
+    """Each row's first non-blank data cell, trimmed; null for a blank row (every cell null or whitespace).
+
+    Trimming every cell of a large file costs more than reading it. A row whose first column holds text is
+    settled by that column alone, so only the other rows (usually few: blank rows, rows with an empty
+    first cell) are trimmed across all their columns.
+    """
+    first = body.get_column(data_cols[0]).str.strip_chars()
+    pending = (first.fill_null("") == "").arg_true()
+    if pending.len() == 0:
+        return first
+    # The pending rows: trim all their cells and take the first non-empty one (null when there is none).
+    rest = body.select(pl.col(data_cols).gather(pending).str.strip_chars())
+    found = rest.select(pl.coalesce([pl.when(pl.col(c) != "").then(pl.col(c)) for c in data_cols])).to_series()
+    return first.scatter(pending, found)
+
+
+def _non_records(first: pl.Series) -> pl.Series:
+    """Blank rows and total rows ("Tổng cộng", "Total"…), from each row's first non-blank cell."""
     # Only short cells starting like "Tổng/Total/Cộng/Grand" can be totals: fold just those distinct few.
     maybe = first.filter(first.str.len_chars().le(40) & first.str.slice(0, 1).str.to_lowercase().is_in(list("tcg")))
     total_words = maybe.unique().drop_nulls().to_list()
     totals = [v for v in total_words if fold(v) in TOTAL_ROW_WORDS or fold(v).startswith("tong cong")]
-    not_record = blank | first_cell.is_in(totals)
-    if ERROR in body.columns:
-        not_record = not_record & pl.col(ERROR).is_null()
-    kept = body.filter(~not_record)
-    return RawTable(kind, sheet, kept, rows_read, rows_read - kept.height, warnings, items)
+    blank = first.is_null()
+    return blank | first.is_in(totals) if totals else blank
 
 
 def _read_csv(path: Path, forced: Kind | None) -> RawTable:
     data = path.read_bytes()
-    text = decode_bytes(data)
-    if not text.strip():
-        raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
-    # Already UTF-8: hand the bytes to polars as they are (no second copy of a large file). decode_bytes
-    # returns exactly the UTF-8 decoding when the bytes are UTF-8, so equal lengths tell without decoding again.
     utf8 = data.removeprefix(codecs.BOM_UTF8)
-    payload = utf8 if _is_utf8(utf8, text) else text.encode("utf-8")
-    head_lines = text[:65536].splitlines()[:HEADER_SEARCH_ROWS]
+    if _plain_utf8(data, utf8):
+        # The usual case, a UTF-8 export: polars reads these bytes as they are and only the head is decoded here
+        # (for the header). Decoding a large file whole in Python costs more than polars takes to read it.
+        payload = utf8
+        # A character takes at most 4 bytes, so these hold the first HEAD_CHARS characters; the incremental
+        # decoder leaves out a character cut in two at the end instead of failing.
+        head = codecs.getincrementaldecoder("utf-8")().decode(utf8[: 4 * HEAD_CHARS])[:HEAD_CHARS]
+        blank = not head.strip() and not utf8.decode("utf-8").strip()  # the whole file only if its head is blank
+    else:
+        # UTF-16 or Windows-1258 (or a file to refuse: decode_bytes says why): polars reads UTF-8 only.
+        text = decode_bytes(data)
+        payload = text.encode("utf-8")
+        head = text[:HEAD_CHARS]
+        blank = not text.strip()
+    if blank:
+        raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
+    head_lines = head.splitlines()[:HEADER_SEARCH_ROWS]
     sample = "\n".join(head_lines)
     separator = max((",", ";", "\t", "|"), key=sample.count)
     rows = list(csv.reader(io.StringIO(sample), delimiter=separator))
@@ -224,12 +255,23 @@ def _read_csv(path: Path, forced: Kind | None) -> RawTable:
     return _table(kind, header, body, header_index + 2, None)
 
 
-def _is_utf8(data: bytes, text: str) -> bool:
-    """Whether `text` (what decode_bytes gave) is the UTF-8 decoding of `data` (BOM removed): Windows-1258
-    gives one character per byte, UTF-8 fewer characters than bytes as soon as one is not ASCII."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+def _plain_utf8(data: bytes, utf8: bytes) -> bool:
+    """Whether the file is UTF-8 text that decode_bytes would decode as UTF-8 (`utf8`: `data` without its BOM).
+
+    The whole file is checked, as decode_bytes does: polars does reject invalid UTF-8 in the cells it reads,
+    but not in the title rows it skips, and it does not say on which line, so a file that fails here goes
+    through decode_bytes (Windows-1258, or a refusal naming the line). polars' cast from binary validates the
+    UTF-8 several times faster than a Python decode, which builds a string of the whole file.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in utf8[:65536]:
         return False
-    return len(text) != len(data) or data.isascii()
+    if utf8.isascii():
+        return True
+    try:
+        pl.Series([utf8], dtype=pl.Binary).cast(pl.String)
+    except pl.exceptions.PolarsError:  # invalid UTF-8 (or too large for one cell: decode_bytes then decides)
+        return False
+    return True
 
 
 def _read_jsonl(path: Path, forced: Kind | None) -> RawTable:
