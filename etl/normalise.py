@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -110,11 +111,18 @@ class Normalised:
 # -- 1. cleaning -----------------------------------------------------------------------------------
 
 
-_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = f"[{_INVISIBLE_CHARS}]"
 
 
 _DECOMPOSED = r"[\u0300-\u036f]"
 _SPACE_RUNS = r"\s{2,}|[^\S ]"
+# Something to clean: also a leading or trailing plain space (other whitespace is in `_SPACE_RUNS`).
+_UNCLEAN = f"{_DECOMPOSED}|{_INVISIBLE}|{_SPACE_RUNS}|^ | $"
+# Texts that may hold an identifier (`mask_identifiers` changes no other text); in raw text, before cleaning,
+# invisible characters may still sit inside a number.
+_MAY_HOLD_IDENTIFIER = r"\d[\d\s.\-]{7,}|@"
+_RAW_MAY_HOLD_IDENTIFIER = rf"\d[\d\s.\-{_INVISIBLE_CHARS}]{{7,}}|@"
 
 
 def clean_text(series: pl.Series) -> pl.Series:
@@ -122,21 +130,30 @@ def clean_text(series: pl.Series) -> pl.Series:
     return clean_columns(series.to_frame(), [series.name]).to_series()
 
 
-def clean_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+def clean_columns(
+    frame: pl.DataFrame, columns: list[str], suspects: dict[str, pl.Series] | None = None
+) -> pl.DataFrame:
     """`clean_text` on several columns at once (polars runs the columns in parallel).
 
     Each repair runs only on columns where a cheap test finds something to repair (most exports need none).
+    `suspects` may give, for some columns, the rows that can need cleaning (a superset): the test then reads
+    only those rows.
     """
+    # A column without any value (e.g. one the file does not have) has nothing to clean.
+    columns = [c for c in columns if frame.get_column(c).null_count() < frame.height]
     if not columns:
         return frame
-    stripped = frame.with_columns(pl.col(columns).str.strip_chars())
-    anything = f"{_DECOMPOSED}|{_INVISIBLE}|{_SPACE_RUNS}"  # one scan per column; most have nothing to repair
-    dirty = [
-        c for c, bad in stripped.select(pl.col(columns).str.contains(anything).any()).row(0, named=True).items() if bad
-    ]
-    found = dict.fromkeys((f"{check}|{c}" for check in ("nfd", "inv", "ws") for c in columns), False)
+    # One scan per column, on the raw values: a column where nothing matches `_UNCLEAN` is clean as it is (and
+    # needs no stripping either).
+    suspects = suspects or {}
+    found = frame.select(
+        (pl.col(c).filter(suspects[c]) if c in suspects else pl.col(c)).str.contains(_UNCLEAN).any() for c in columns
+    ).row(0, named=True)
+    dirty = [c for c in columns if found[c]]
+    needs: dict[str, bool] = {}
     if dirty:
-        found |= stripped.select(
+        frame = frame.with_columns(pl.col(dirty).str.strip_chars())
+        needs = frame.select(
             *[pl.col(c).str.contains(_DECOMPOSED).any().alias(f"nfd|{c}") for c in dirty],
             *[pl.col(c).str.contains(_INVISIBLE).any().alias(f"inv|{c}") for c in dirty],
             *[pl.col(c).str.contains(_SPACE_RUNS).any().alias(f"ws|{c}") for c in dirty],
@@ -144,16 +161,16 @@ def clean_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     exprs = []
     for c in columns:
         e = pl.col(c)
-        if found[f"nfd|{c}"]:
+        if needs.get(f"nfd|{c}"):
             e = e.str.normalize("NFC")
-        if found[f"inv|{c}"]:
+        if needs.get(f"inv|{c}"):
             e = e.str.replace_all(_INVISIBLE, "").str.strip_chars()
-        if found[f"ws|{c}"]:
+        if needs.get(f"ws|{c}"):
             # Runs of two or more, or one that is not a plain space: single spaces (most of them) cost nothing.
             e = e.str.replace_all(r"\s{2,}|[^\S ]", " ")
             e = e.str.strip_chars()
         exprs.append(e.replace("", None).alias(c))
-    return stripped.with_columns(exprs)
+    return frame.with_columns(exprs)
 
 
 def _digits_code(expr: pl.Expr, width: int) -> pl.Expr:
@@ -162,12 +179,26 @@ def _digits_code(expr: pl.Expr, width: int) -> pl.Expr:
     return pl.when(stripped.str.contains(r"^\d+$")).then(stripped.str.zfill(width)).otherwise(stripped)
 
 
+def _code_exprs(frame: pl.DataFrame, kind: Kind) -> list[pl.Expr]:
+    """`_digits_code` for the province and commune columns whose values are not all zero-padded codes already."""
+    widths = {c.name: 2 if c.type == PROVINCE else 5 for c in kind.columns if c.type in (PROVINCE, COMMUNE)}
+    if not widths:
+        return []
+    # Padding changes nothing in a full-width run of ASCII digits (perhaps signed: what `to_integer` reads): one
+    # cheap test skips most columns.
+    padded = frame.select(
+        ((pl.col(n).str.len_bytes() == w) & pl.col(n).str.to_integer(strict=False).is_not_null()).all().alias(n)
+        for n, w in widths.items()
+    ).row(0, named=True)
+    return [_digits_code(pl.col(n), w).alias(n) for n, w in widths.items() if not padded[n]]
+
+
 def _map_labels(series: pl.Series, vocabulary: str) -> pl.Series:
     """Labels (code, Vietnamese or English, any case, with or without diacritics) -> code; unknown kept."""
     lookup = label_lookup(vocabulary)
     uniques = series.drop_nulls().unique().to_list()
-    mapping = {v: lookup.get(fold(v), v) for v in uniques}
-    return series.replace(mapping) if mapping else series
+    mapping = {v: code for v in uniques if (code := lookup.get(fold(v), v)) != v}
+    return series.replace(mapping) if mapping else series  # usually every value is a code already
 
 
 # -- 2. parsing ------------------------------------------------------------------------------------
@@ -179,30 +210,36 @@ def parse_datetime(series: pl.Series) -> pl.Series:
     Layouts: ISO 8601 (with or without an offset), dd/mm/yyyy[ HH:MM[:SS]], Excel date serials. The layouts
     seen in a sample of the column are tried on every row; rows they miss are retried with all layouts.
     """
-    text = series.str.strip_chars()
+    return _parse_datetime_stripped(series.str.strip_chars())
+
+
+def _parse_datetime_stripped(text: pl.Series) -> pl.Series:
+    """`parse_datetime` of text without leading or trailing whitespace."""
     if text.null_count() == text.len():
-        return pl.Series(series.name, [None] * text.len(), dtype=pl.Datetime("us"))
-    frame = pl.DataFrame({"t": text})
+        return pl.repeat(None, text.len(), dtype=pl.Datetime("us"), eager=True).alias(text.name)
     sample = text.drop_nulls().head(2000)
     likely = [
         f for f in _DATETIME_FORMATS if sample.str.strptime(pl.Datetime("us"), f, strict=False).is_not_null().any()
     ]
-    out = _parse_layouts(likely, frame)
-    missing = out.is_null() & text.is_not_null()
-    if missing.any():
-        retry = _parse_layouts(_DATETIME_FORMATS, pl.DataFrame({"t": text.filter(missing)}))
-        out = out.scatter(missing.arg_true(), retry)
+    # The first likely layout on every row, the other likely layouts only on the rows it misses: the same as
+    # trying them all in order on every row, and most columns have a single layout.
+    out = _parse_layouts(likely[:1], pl.DataFrame({"t": text}), cache=False)  # values mostly distinct
+    for layouts in (likely[1:], _DATETIME_FORMATS):
+        missing = out.is_null() & text.is_not_null()
+        if layouts and missing.any():
+            retry = _parse_layouts(layouts, pl.DataFrame({"t": text.filter(missing)}))
+            out = out.scatter(missing.arg_true(), retry)
     missing = out.is_null() & text.is_not_null()
     if missing.any():
         rest = text.filter(missing)
         out = out.scatter(missing.arg_true(), _parse_offset_or_serial(rest))
-    return out.alias(series.name)
+    return out.alias(text.name)
 
 
-def _parse_layouts(formats: tuple[str, ...] | list[str], frame: pl.DataFrame) -> pl.Series:
+def _parse_layouts(formats: tuple[str, ...] | list[str], frame: pl.DataFrame, cache: bool = True) -> pl.Series:
     if not formats:
-        return pl.Series("t", [None] * frame.height, dtype=pl.Datetime("us"))
-    exprs = [pl.col("t").str.strptime(pl.Datetime("us"), f, strict=False, exact=True) for f in formats]
+        return pl.repeat(None, frame.height, dtype=pl.Datetime("us"), eager=True).alias("t")
+    exprs = [pl.col("t").str.strptime(pl.Datetime("us"), f, strict=False, exact=True, cache=cache) for f in formats]
     return frame.select(pl.coalesce(exprs)).to_series()
 
 
@@ -242,13 +279,18 @@ def _number_text(expr: pl.Expr, integer: bool) -> pl.Expr:
     )
 
 
+_PARSED_TYPE = {DATETIME: pl.Datetime("us"), DATE: pl.Date, INT: pl.Int64, FLOAT: pl.Float64, BOOL: pl.Boolean}
+
+
 def _parse(frame: pl.DataFrame, col: Column) -> pl.Series:
     """The typed value of a cleaned text column (null where it cannot be parsed)."""
     s = frame.get_column(col.name)
+    if s.null_count() == s.len():  # nothing to parse (e.g. a column the file does not have)
+        return pl.repeat(None, s.len(), dtype=_PARSED_TYPE.get(col.type, pl.String), eager=True).alias(col.name)
     if col.type == DATETIME:
-        return parse_datetime(s)
+        return _parse_datetime_stripped(s)  # clean text is stripped already
     if col.type == DATE:
-        return parse_datetime(s).dt.date()
+        return _parse_datetime_stripped(s).dt.date()
     if col.type == INT:
         return frame.select(_number_text(pl.col(col.name), True).cast(pl.Int64, strict=False)).to_series()
     if col.type == FLOAT:
@@ -332,10 +374,11 @@ def schema_for(kind: Kind, ref: Reference, has_address: bool) -> pa.DataFrameSch
     frame_checks = []
     names = {c.name for c in kind.columns}
     if {"province_code", "commune_code"} <= names:
-        pairs = ref.commune_province
+        communes = pl.Series(list(ref.commune_province), dtype=pl.String)
+        provinces = pl.Series(list(ref.commune_province.values()), dtype=pl.String)
 
         def commune_in_province(data: pa.PolarsData) -> pl.LazyFrame:
-            expected = pl.col("commune_code").replace_strict(pairs, default=None)
+            expected = pl.col("commune_code").replace_strict(communes, provinces, default=None)
             return data.lazyframe.select(
                 pl.col("commune_code").is_null()
                 | pl.col("province_code").is_null()
@@ -383,12 +426,15 @@ def keyed_hash(values: pl.Series, key: bytes) -> pl.Series:
 
     Exactly RFC 2104 HMAC (a test compares with Python's `hmac`), vectorised and multi-threaded.
     """
+    if values.null_count() == values.len():  # e.g. a column the file does not have
+        return pl.repeat(None, values.len(), dtype=pl.String, eager=True).alias(values.name)
     block = hashlib.sha256(key).digest() if len(key) > 64 else key
     block = block.ljust(64, b"\0")
     inner = bytes(b ^ 0x36 for b in block)
     outer = bytes(b ^ 0x5C for b in block)
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")  # may run in the background: nothing on the terminal
         con.register("v", pl.DataFrame({"m": values}).to_arrow())
         out = con.sql(
             "SELECT CASE WHEN m IS NOT NULL THEN sha256($o::BLOB || unhex(sha256($i::BLOB || encode(m)))) END AS h FROM v",
@@ -422,17 +468,24 @@ def mask_identifiers(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def mask_text(series: pl.Series) -> pl.Series:
-    """`mask_identifiers` applied only to the texts that may hold an identifier (a long digit run or '@')."""
-    candidates = series.str.contains(r"\d[\d\s.\-]{7,}|@").fill_null(False)
+def mask_text(series: pl.Series, candidates: pl.Series | None = None) -> pl.Series:
+    """`mask_identifiers` applied only to the texts that may hold an identifier (a long digit run or '@').
+
+    `candidates`: the rows to mask, when already known (any superset of the rows that may hold an identifier).
+    """
+    if candidates is None:
+        candidates = series.str.contains(_MAY_HOLD_IDENTIFIER).fill_null(False)
     if not candidates.any():
         return series
     masked = pl.select(mask_identifiers(pl.lit(series.filter(candidates)))).to_series()
     return series.scatter(candidates.arg_true(), masked)
 
 
-def _originals(frame: pl.DataFrame, kind: Kind, key: bytes) -> pl.Series:
-    """JSON of each row's original values with personal identifiers masked (for the quarantine)."""
+def _originals(frame: pl.DataFrame, kind: Kind, hashes: dict[str, pl.Series]) -> pl.Series:
+    """JSON of each row's original values with personal identifiers masked (for the quarantine).
+
+    `hashes`: the keyed hash of each identifier column of `frame`, row by row.
+    """
     exprs = []
     for name in frame.columns:
         if name in (ROW, ERROR):
@@ -449,9 +502,15 @@ def _originals(frame: pl.DataFrame, kind: Kind, key: bytes) -> pl.Series:
     masked = frame.select(exprs)
     for col in kind.columns:
         if col.type in (PHONE, ID_NUMBER) and col.name in masked.columns:
-            prepared = masked.select(_prepare_identifier(col)).to_series()
-            masked = masked.with_columns(("hmac:" + keyed_hash(prepared, key).str.slice(0, 16)).alias(col.name))
+            masked = masked.with_columns(("hmac:" + hashes[col.name].str.slice(0, 16)).alias(col.name))
     return masked.select(pl.struct(pl.all()).struct.json_encode().alias("original")).to_series()
+
+
+def _identifier_hash(frame: pl.DataFrame, col: Column, key: bytes) -> pl.Series:
+    """The keyed hash of a phone or ID number column, row by row."""
+    # Lazily, so that polars computes the digits that `normalise_phone` uses several times only once.
+    prepared = frame.lazy().select(_prepare_identifier(col)).collect().to_series()
+    return keyed_hash(prepared, key)
 
 
 def _prepare_identifier(col: Column) -> pl.Expr:
@@ -466,33 +525,57 @@ def _prepare_identifier(col: Column) -> pl.Expr:
 def normalise(table: RawTable, ref: Reference, key: bytes) -> Normalised:
     """Validate and normalise one raw table (see module docstring)."""
     kind = table.kind
-    raw = table.frame
+    # One chunk per column: a frame whose columns are chunked differently is re-chunked by every operation.
+    raw = table.frame.rechunk()
     present = list(raw.columns)
-    for col in kind.columns:
-        if col.name not in raw.columns:
-            raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(col.name))
+    raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(c.name) for c in kind.columns if c.name not in present)
     text_cols = [c for c in raw.columns if c not in (ROW, ERROR)]
-    frame = clean_columns(raw, text_cols)
+    identifiers = [c for c in kind.columns if c.type in (PHONE, ID_NUMBER)]
+    # The keyed hashes of phones and ID numbers (the slowest step; polars and DuckDB release the GIL) are computed
+    # in the background, for every row, while the rest is cleaned, parsed and validated. Cleaning goes column by
+    # column, so cleaning these columns first changes nothing.
+    frame = clean_columns(raw, [c.name for c in identifiers])
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashing = {c.name: pool.submit(_identifier_hash, frame, c, key) for c in identifiers}
+        # Free text to mask: one regex search per value finds both what may need cleaning and what may hold an
+        # identifier (as fast as either alone); cleaning then tests, and masking masks, only the rows found.
+        suspects = {
+            c.name: frame.get_column(c.name).str.contains(f"{_UNCLEAN}|{_RAW_MAY_HOLD_IDENTIFIER}").fill_null(False)
+            for c in kind.columns
+            if c.mask
+        }
+        frame = clean_columns(frame, [c for c in text_cols if c not in hashing], suspects)
+        return _normalise_clean(table, frame, present, ref, hashing, suspects)
+
+
+def _normalise_clean(
+    table: RawTable,
+    frame: pl.DataFrame,
+    present: list[str],
+    ref: Reference,
+    hashing: dict[str, Future[pl.Series]],
+    suspects: dict[str, pl.Series],
+) -> Normalised:
+    """`normalise` once the text is clean.
+
+    `hashing`: the keyed hash of each identifier column, every row; `suspects`: for each text column to mask, a
+    superset of the rows that may hold an identifier.
+    """
+    kind = table.kind
     if ERROR not in frame.columns:
         frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(ERROR))
     originals_source = frame.select(present)
 
-    # Codes and labels.
-    code_exprs = []
-    for col in kind.columns:
-        if col.type == PROVINCE:
-            code_exprs.append(_digits_code(pl.col(col.name), 2).alias(col.name))
-        elif col.type == COMMUNE:
-            code_exprs.append(_digits_code(pl.col(col.name), 5).alias(col.name))
-    frame = frame.with_columns(code_exprs)
-    for col in kind.columns:
-        if col.type == ENUM:
-            frame = frame.with_columns(_map_labels(frame.get_column(col.name), col.vocabulary))
+    # Codes and labels (each expression touches one column: one call, run in parallel).
+    frame = frame.with_columns(_code_exprs(frame, kind))
+    frame = frame.with_columns(
+        _map_labels(frame.get_column(col.name), col.vocabulary) for col in kind.columns if col.type == ENUM
+    )
 
     # Addresses (feedback rows without codes).
     stats = {"resolved": 0, "ambiguous": 0, "unresolved": 0}
     has_address = "address" in {c.name for c in kind.columns}
-    address_bad = pl.Series("bad", [False] * frame.height)
+    address_bad = _falses(frame.height)
     if has_address:
         frame, stats, address_bad = _resolve_addresses(frame)
 
@@ -503,35 +586,44 @@ def normalise(table: RawTable, ref: Reference, key: bytes) -> Normalised:
 
     reasons = _first_reason_per_row(failures, frame, kind, address_bad)
     bad_index = reasons.get_column("index")
-    mask_bad = (
-        pl.Series("bad", [False] * frame.height).scatter(bad_index, True)
-        if bad_index.len()
-        else pl.Series("bad", [False] * frame.height)
-    )
-    bad = pl.DataFrame()
+    mask_bad = _falses(frame.height)
+    if bad_index.len():
+        mask_bad = mask_bad.scatter(bad_index, True)
+    good = frame.with_columns([s.alias(n) for n, s in parsed.items()])
+    if reasons.height:  # filtering copies every column: only when some row is bad
+        good = good.filter(~mask_bad)
+        suspects = {n: s.filter(~mask_bad) for n, s in suspects.items()}
+    good = good.with_columns([pl.col(n).fill_null(pl.lit(v)) for n, v in kind.defaults.items()])
+    good = good.with_columns(mask_text(good.get_column(n), s) for n, s in suspects.items())
+
+    # The hashes last: they have had as long as possible to finish in the background.
+    hashes = {n: h.result() for n, h in hashing.items()}
+    bad = _empty_bad()
     if reasons.height:
         rows_bad = originals_source.filter(mask_bad)
+        bad_hashes = {n: h.filter(mask_bad) for n, h in hashes.items() if n in rows_bad.columns}
         bad = pl.DataFrame(
             {
                 ROW: rows_bad.get_column(ROW),
                 "reason_code": reasons.get_column("reason_code"),
                 "reason": reasons.get_column("reason"),
                 "column_name": reasons.get_column("column"),
-                "original": _originals(rows_bad, kind, key),
+                "original": _originals(rows_bad, kind, bad_hashes),
             }
         )
-    good = frame.with_columns([s.alias(n) for n, s in parsed.items()]).filter(~mask_bad)
-    good = good.with_columns([pl.col(n).fill_null(pl.lit(v)) for n, v in kind.defaults.items()])
-    good = _personal(good, kind, key)
-    for col in kind.columns:
-        if col.mask and col.name in good.columns:
-            good = good.with_columns(mask_text(good.get_column(col.name)))
+        hashes = {n: h.filter(~mask_bad) for n, h in hashes.items()}
+    good = _personal(good, kind, hashes)
     answers = None
     if kind.item_prefix:
         answers = _survey_answers(good, table.items)
         good = good.drop(table.items)
     good = good.drop(ERROR)
-    return Normalised(good, bad if bad.height else _empty_bad(), stats, answers)
+    return Normalised(good, bad, stats, answers)
+
+
+def _falses(n: int) -> pl.Series:
+    """A row mask with no row set (without building a list of n Python values)."""
+    return pl.repeat(False, n, eager=True).alias("bad")
 
 
 def _empty_bad() -> pl.DataFrame:
@@ -611,7 +703,7 @@ def _resolve_addresses(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int
         return (
             frame.with_columns(empty.alias("address_status"), empty.alias("address_rule")),
             stats,
-            pl.Series("bad", [False] * frame.height),
+            _falses(frame.height),
         )
     from etl.address import resolve_addresses
 
@@ -641,15 +733,14 @@ def _resolve_addresses(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int
     return joined, stats, bad.fill_null(False).alias("bad")
 
 
-def _personal(frame: pl.DataFrame, kind: Kind, key: bytes) -> pl.DataFrame:
-    """Drop names, replace phones and ID numbers by keyed hashes (phone_hash, id_hash)."""
+def _personal(frame: pl.DataFrame, kind: Kind, hashes: dict[str, pl.Series]) -> pl.DataFrame:
+    """Drop names, replace phones and ID numbers by their keyed hashes (phone_hash, id_hash)."""
     for col in kind.columns:
         if col.type == NAME:
             frame = frame.drop(col.name)
         elif col.type in (PHONE, ID_NUMBER):
             target = "phone_hash" if col.type == PHONE else "id_hash"
-            prepared = frame.select(_prepare_identifier(col)).to_series()
-            frame = frame.drop(col.name).with_columns(keyed_hash(prepared, key).alias(target))
+            frame = frame.drop(col.name).with_columns(hashes[col.name].alias(target))
     return frame
 
 

@@ -12,7 +12,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl.normalise import _number_text, clean_text, keyed_hash, mask_text, normalise_phone, parse_datetime
+from etl.kinds import KINDS
+from etl.normalise import (
+    Reference,
+    _code_exprs,
+    _number_text,
+    clean_columns,
+    clean_text,
+    keyed_hash,
+    mask_text,
+    normalise,
+    normalise_phone,
+    parse_datetime,
+)
+from etl.read import ROW, RawTable
 
 
 @given(st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=20), st.binary(min_size=1, max_size=100))
@@ -86,3 +99,86 @@ def test_the_fast_fold_equals_the_reference_fold(text):
     text = unicodedata.normalize("NFC", text)
     fast = pl.select(fold_expr(pl.lit(text))).item()
     assert fast == f" {fold(text)} "
+
+
+def test_keyed_hash_of_a_column_without_values_is_null():
+    assert keyed_hash(pl.Series("v", [None, None], dtype=pl.String), b"k").to_list() == [None, None]
+
+
+def test_layouts_missing_from_the_sample_are_still_parsed():
+    # The sample (first 2,000 values) has one layout: later rows in other layouts go through the retries.
+    head = ["2026-03-01 08:30:15"] * 2500
+    tail = ["01/03/2026 08:30", "2026-03-01T01:30:00Z", "46000", "2026-03-01 08:30:15.5", "hôm qua", None]
+    assert parse_datetime(pl.Series("d", head + tail)).to_list()[2499:] == [
+        datetime(2026, 3, 1, 8, 30, 15),
+        datetime(2026, 3, 1, 8, 30),
+        datetime(2026, 3, 1, 8, 30),
+        datetime(2025, 12, 9),  # Excel serial
+        datetime(2026, 3, 1, 8, 30, 15, 500000),
+        None,
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (["79", "01", None], ["79", "01", None]),  # all padded already: left alone
+        (["79", "1", "01.0", "+1", "\u0663", None], ["79", "01", "01", "+1", "0\u0663", None]),
+    ],
+)
+def test_province_codes_are_zero_padded(values, expected):
+    frame = pl.DataFrame({"province_code": values, "commune_code": ["27154"] * len(values)})
+    out = frame.with_columns(_code_exprs(frame, KINDS["feedback"]))
+    assert out.get_column("province_code").to_list() == expected
+    assert out.get_column("commune_code").to_list() == ["27154"] * len(values)
+
+
+def test_clean_columns_reads_only_the_suspect_rows_and_skips_clean_columns():
+    frame = pl.DataFrame({"a": ["x", " y", "z  z", ""], "b": ["p", "q", "r", "s"], "c": [None, None, None, None]})
+    frame = frame.with_columns(pl.col("c").cast(pl.String))
+    out = clean_columns(frame, ["a", "b", "c"])
+    assert out.get_column("a").to_list() == ["x", "y", "z z", None]
+    assert out.get_column("b").to_list() == ["p", "q", "r", "s"]
+    # The test reads only the suspect rows: the caller vouches for the others (here wrongly, to show it).
+    suspects = {"a": pl.Series([True, False, False, False])}
+    assert clean_columns(frame, ["a"], suspects).get_column("a").to_list() == ["x", " y", "z  z", None]
+
+
+def test_every_character_strip_removes_is_whitespace_to_the_cleaning_test():
+    # `clean_columns` skips stripping a column where `_UNCLEAN` finds nothing: that holds only if every
+    # character `strip_chars` removes is a plain space or a match of `[^\S ]`.
+    chars = pl.Series([chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000])
+    stripped = chars.filter(chars.str.strip_chars() == "")
+    assert stripped.len() > 20
+    assert stripped.str.contains(r"^\s$").all()
+
+
+def test_identifiers_split_by_invisible_characters_are_masked():
+    # The rows to mask are found on the raw text, before cleaning removes the invisible characters.
+    texts = ["Gọi 0912\u200b345\u00a0678 nhé", "thư a\u200b@b.vn", "Không có gì", "  số 001234567890  ", "e\u0301"]
+    n = len(texts)
+    frame = pl.DataFrame(
+        {
+            ROW: list(range(2, 2 + n)),
+            "source_id": [f"S{i}" for i in range(n)],
+            "received_at": ["2026-03-01 08:30"] * n,
+            "channel": ["zalo"] * n,
+            "province_code": ["79"] * n,
+            "commune_code": ["27154"] * n,
+            "content": texts,
+        }
+    )
+    ref = Reference(frozenset({"79"}), {"27154": "79"})
+    result = normalise(RawTable(KINDS["feedback"], None, frame, n), ref, b"k")
+    assert result.bad.height == 0
+    assert result.good.get_column("content").to_list() == [
+        "Gọi [SĐT] nhé",
+        "thư [email]",
+        "Không có gì",
+        "số [số định danh]",
+        "\u00e9",
+    ]
+    # The same as masking the cleaned text, every row tested.
+    cleaned = clean_text(pl.Series("content", texts))
+    assert mask_text(cleaned).to_list() == result.good.get_column("content").to_list()
