@@ -199,6 +199,11 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
         good = enrich.before_upsert(con, good)
         content = [c for c in target if c in good.columns and c not in ("row_hash", "load_id")]
     keys = list(kind.key)
+    # Opinions are stored in time order within each load, so a date filter skips whole row groups (zone maps)
+    # whatever order the export came in. Sorted here (polars moves 16-byte string views, DuckDB's ORDER BY
+    # would copy every text), and only when the export is not in time order already; the insert keeps it.
+    if "received_at" in content and not good.get_column("received_at").is_sorted():
+        good = good.sort("received_at", maintain_order=True)
     # Arrow string views are polars' own layout: no conversion (the default large strings copy every text).
     con.register("incoming", good.select(*content, "_items", ROW).to_arrow(compat_level=pl.CompatLevel.newest()))
     # A warehouse from before 2026-11-23 stores the hash as text: compare and write it in the stored type.
@@ -251,12 +256,9 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
                       WHERE s.newest = 1 AND (s.stored_hash IS NULL OR s.stored_hash <> s.row_hash))"""
     else:  # only the duplicates stay out
         written = f"i.{ROW} NOT IN (SELECT {ROW} FROM staged s WHERE s.stored_hash = s.row_hash)"
-    # Opinions are stored in time order within each load, so a date filter skips whole row groups (zone maps)
-    # whatever order the export came in.
-    order = "ORDER BY received_at" if "received_at" in content else ""
     con.execute(
         f"""INSERT INTO {kind.table} ({cols}, row_hash, load_id)
-            SELECT {cols}, {row_hash}, $load_id FROM incoming i WHERE {written} {order}""",
+            SELECT {cols}, {row_hash}, $load_id FROM incoming i WHERE {written}""",
         {"load_id": load_id},
     )
     if kind.item_prefix and result.answers is not None and result.answers.height:

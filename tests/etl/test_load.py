@@ -231,6 +231,21 @@ def test_unknown_survey_items_are_reported_and_ignored(data_dir, tmp_path, capsy
     ]
 
 
+def test_opinions_are_stored_in_time_order_within_each_load(data_dir, tmp_path, capsys):
+    rows = _valid_rows(n=60)  # random dates, in no order
+    _load([_feedback_csv(tmp_path / "a.csv", rows[:40])], capsys)
+    # the next export: 20 new rows, 10 unchanged (left out), 1 changed (rewritten)
+    again = [*rows[30:40], rows[20].replace(",received", ",resolved"), *rows[40:]]
+    _, result = _load([_feedback_csv(tmp_path / "b.csv", again)], capsys)
+    f = result["files"][0]
+    assert (f["loaded"], f["updated"], f["duplicates"]) == (20, 1, 10)
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    stored = con.sql("SELECT load_id, received_at FROM feedback ORDER BY rowid").fetchall()
+    for load in {load for load, _ in stored}:
+        times = [at for load_id, at in stored if load_id == load]
+        assert times == sorted(times) and len(set(times)) > 5
+
+
 def test_a_newer_survey_export_replaces_the_answers_of_changed_responses_only(data_dir, tmp_path, capsys):
     header = "response_id,wave,province_code,q_trust_front,q_trust_overall\n"
     first = tmp_path / "w1.csv"
