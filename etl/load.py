@@ -220,17 +220,21 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     if repeated:  # the same record twice in one file: compare each row with the previous one of its key
         window = f"""lag(row_hash) OVER (PARTITION BY {part} ORDER BY {ROW}) AS prev_in_file,
                      row_number() OVER (PARTITION BY {part} ORDER BY {ROW} DESC) AS newest"""
-        stored = "LEFT JOIN"
-    else:
-        window = "NULL AS prev_in_file, 1 AS newest"
-        stored = "JOIN"
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE staged AS
-            WITH h AS (SELECT {part}, {ROW}, {row_hash} AS row_hash FROM incoming),
-                 s AS (SELECT h.*, {window} FROM h)
-            SELECT s.*, t.row_hash AS stored_hash, coalesce(s.prev_in_file, t.row_hash) AS prev
-            FROM s {stored} {kind.table} t ON {on}"""
-    )
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE staged AS
+                WITH h AS (SELECT {part}, {ROW}, {row_hash} AS row_hash FROM incoming),
+                     s AS (SELECT h.*, {window} FROM h)
+                SELECT s.*, t.row_hash AS stored_hash, coalesce(s.prev_in_file, t.row_hash) AS prev
+                FROM s LEFT JOIN {kind.table} t ON {on}"""
+        )
+    else:  # join first: only rows with a stored key are hashed here
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE staged AS
+                WITH j AS (SELECT s.*, t.row_hash AS stored_hash FROM incoming s JOIN {kind.table} t ON {on})
+                SELECT {part}, {ROW}, {row_hash} AS row_hash, NULL AS prev_in_file, 1 AS newest, stored_hash,
+                       stored_hash AS prev
+                FROM j"""
+        )
     staged, loaded, updated, duplicates = con.sql(
         """SELECT count(*), count(*) FILTER (WHERE prev IS NULL),
                   count(*) FILTER (WHERE prev IS NOT NULL AND prev <> row_hash),
