@@ -175,7 +175,7 @@ def build_overview_warehouse(root: Path, rows: int) -> Path:
                       NULL,
                       CASE WHEN hash(i * 13) % 10 < 7 THEN TIMESTAMP '2024-11-01'
                            + to_seconds((hash(i) % (730 * 86400))::BIGINT) + to_days((hash(i * 5) % 30)::INTEGER) END,
-                      NULL, NULL, 'commune', NULL, NULL, NULL, NULL, 0, 'bench'
+                      NULL, NULL, 'commune', NULL, NULL, NULL, NULL, NULL, 0, 'bench'
                FROM range($n) t(i)
                JOIN (SELECT row_number() OVER (ORDER BY commune_code) - 1 AS k, province_code, commune_code
                      FROM dim_commune) c ON c.k = (hash(i * 17) % 3321)::BIGINT
