@@ -102,9 +102,10 @@ def accuracy_lines(root: Path) -> list[str]:
 def _search_warehouse(root: Path) -> Path:
     build_overview_warehouse(root, ROWS)
     with warehouse.write_lock(), warehouse.new_generation() as (_, con):
-        # Opinions with distinct texts (a phrase and a code) and their folded search text, kept in time order.
+        # Opinions with distinct texts (a phrase and a code) and their folded search text, kept in time order
+        # (rewritten into the same table: its column definitions, such as text_folded's storage, stay).
         con.execute(
-            f"""CREATE OR REPLACE TABLE feedback AS
+            f"""CREATE TEMP TABLE rewritten AS
                 SELECT * REPLACE ({FOLD_SQL.format(col="content")} AS text_folded)
                 FROM (SELECT * REPLACE (($s)[1 + (hash(source_id) % {len(SENTENCES)})::BIGINT]
                                         || ' mã ' || (hash(source_id) % 1000003)::VARCHAR AS content)
@@ -112,6 +113,8 @@ def _search_warehouse(root: Path) -> Path:
                 ORDER BY received_at""",
             {"s": SENTENCES},
         )
+        con.execute("DELETE FROM feedback")
+        con.execute("INSERT INTO feedback SELECT * FROM rewritten")
     return warehouse.generation_path(warehouse.current_generation())
 
 

@@ -167,7 +167,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
     if "text_folded" not in {r[0] for r in con.sql("DESCRIBE feedback").fetchall()}:
         from etl import search_index  # the explorer's folded text used to live in a separate table
 
-        con.execute("ALTER TABLE feedback ADD COLUMN text_folded VARCHAR")
+        con.execute("ALTER TABLE feedback ADD COLUMN text_folded VARCHAR USING COMPRESSION uncompressed")
         search_index.fill_missing(con)
     con.execute("DROP TABLE IF EXISTS feedback_search")
 

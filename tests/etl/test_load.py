@@ -319,6 +319,8 @@ def test_an_older_warehouse_is_upgraded_by_the_next_load(data_dir, tmp_path, cap
     stored = con.sql("SELECT content, text_folded FROM feedback").fetchall()
     assert "feedback_search" not in tables and len(stored) == 40
     assert all(folded == " " + fold(content) + " " for content, folded in stored)
+    definition = con.sql("SELECT sql FROM duckdb_tables() WHERE table_name = 'feedback'").fetchall()[0][0]
+    assert "text_folded VARCHAR USING COMPRESSION Uncompressed" in definition  # scanned whole by every search
 
 
 def test_cases_updated_after_a_load_equal_cases_recomputed_from_scratch(data_dir, tmp_path, capsys):
