@@ -81,12 +81,11 @@ def search(
     commune_code, channel, field, field_origin, status, agency, level, campaign, content."""
     where, params = _where(scope, filters, text)
     page_params = {**params, "limit": page_size, "offset": max(page, 0) * page_size}
-    if filters.fields:  # the corrected field decides membership: join before ranking
-        ranked = f"""SELECT {_SHOWN} FROM {_FROM} WHERE {where}
-                     ORDER BY s.received_at DESC, s.source_id DESC LIMIT $limit OFFSET $offset"""
-    else:  # rank on the opinions alone (DuckDB's top-N then skips row groups), join the page only
-        ranked = f"""SELECT {_SHOWN} FROM feedback s WHERE {where}
-                     ORDER BY s.received_at DESC, s.source_id DESC LIMIT $limit OFFSET $offset"""
+    # A corrected field decides membership: join the corrections before ranking. Otherwise rank on the opinions
+    # alone (DuckDB's top-N then skips row groups) and join the page only.
+    source = _FROM if filters.fields else "feedback s"
+    ranked = f"""SELECT {_SHOWN} FROM {source} WHERE {where}
+                 ORDER BY s.received_at DESC, s.source_id DESC LIMIT $limit OFFSET $offset"""
     return query(
         con,
         f"""SELECT s.source_system, s.source_id, s.received_at, s.province_code, s.commune_code, s.channel,
