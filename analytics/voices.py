@@ -119,7 +119,7 @@ def detail(con: duckdb.DuckDBPyConnection, scope: Scope, source_system: str, sou
     where, params = scope_predicate(scope, "f")
     rows = query(
         con,
-        f"""SELECT f.* EXCLUDE (text_folded), c.field AS corrected_field, c.corrected_at, c.corrected_by
+        f"""SELECT f.* EXCLUDE (text_folded, phone_hash, id_hash), c.field AS corrected_field, c.corrected_at, c.corrected_by
             FROM feedback f
             LEFT JOIN correction c ON c.source_system = f.source_system AND c.source_id = f.source_id
             WHERE f.source_system = $system AND f.source_id = $id AND {where}""",

@@ -26,7 +26,7 @@ import polars as pl
 import config
 from etl import archive, audit, warehouse
 from etl.kinds import ID_NUMBER, PHONE
-from etl.normalise import keyed_hash, normalise_phone
+from etl.normalise import keyed_hash, normalise_phone, person_match_sql
 from etl.read import ERROR, ROW, FileRefused, RawTable, read_file
 
 
@@ -65,10 +65,9 @@ def _holds(path: Path, hashes: list[str]) -> bool:
     con = duckdb.connect(str(path), read_only=True)
     try:
         return bool(
-            con.sql(
-                "SELECT count(*) FROM feedback WHERE phone_hash IN (SELECT unnest($h)) OR id_hash IN (SELECT unnest($h))",
-                params={"h": hashes},
-            ).fetchall()[0][0]
+            con.sql(f"SELECT count(*) FROM feedback WHERE {person_match_sql(con)}", params={"h": hashes}).fetchall()[0][
+                0
+            ]
         )
     finally:
         con.close()
@@ -76,7 +75,7 @@ def _holds(path: Path, hashes: list[str]) -> bool:
 
 def _delete_person(con: duckdb.DuckDBPyConnection, hashes: list[str], result: Forgotten) -> None:
     params = {"h": hashes}
-    person = "(phone_hash IN (SELECT unnest($h)) OR id_hash IN (SELECT unnest($h)))"
+    person = person_match_sql(con)
     con.execute(f"CREATE TEMP TABLE gone AS SELECT source_system, source_id FROM feedback WHERE {person}", params)
     result.feedback_rows = con.sql("SELECT count(*) FROM gone").fetchall()[0][0]
     con.execute(

@@ -23,7 +23,7 @@ import config
 from etl import archive, cases, enrich, warehouse
 from etl.items import unknown_items
 from etl.kinds import Kind
-from etl.normalise import Normalised, Reference, normalise
+from etl.normalise import Normalised, Reference, normalise, stored_hash_sql
 from etl.read import ROW, FileRefused, RawTable, read_file
 
 SUPPORTED = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".xlsx", ".xlsm", ".xls", ".ods"}  # in folders
@@ -243,6 +243,8 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     ).fetchall()[0]
     loaded += good.height - staged  # rows not staged: new keys, once each
     cols = ", ".join(content)
+    # Keyed hashes arrive as hex (the row hash is computed over that text) and are stored as 128-bit numbers.
+    values = ", ".join(stored_hash_sql(c) if target[c] == "UHUGEINT" else c for c in content)
     replaced = "s.newest = 1 AND s.stored_hash IS NOT NULL AND s.stored_hash <> s.row_hash"
     key_match = " AND ".join(f"t.{k} = s.{k}" for k in keys)
     if updated:
@@ -262,7 +264,7 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
         written = f"i.{ROW} NOT IN (SELECT {ROW} FROM staged s WHERE s.stored_hash = s.row_hash)"
     con.execute(
         f"""INSERT INTO {kind.table} ({cols}, row_hash, load_id)
-            SELECT {cols}, {row_hash}, $load_id FROM incoming i WHERE {written}""",
+            SELECT {values}, {row_hash}, $load_id FROM incoming i WHERE {written}""",
         {"load_id": load_id},
     )
     if kind.item_prefix and result.answers is not None and result.answers.height:

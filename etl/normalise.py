@@ -445,6 +445,26 @@ def keyed_hash(values: pl.Series, key: bytes) -> pl.Series:
     return out.get_column("h").alias(values.name)
 
 
+def stored_hash_sql(hex_digest: str) -> str:
+    """SQL turning a `keyed_hash` (64 hex digits) into its stored form in the warehouse: the first 128 bits as a
+    UHUGEINT. `hex_digest` is a column name or an SQL expression. Never read such a column into polars or pandas
+    (they have no 128-bit unsigned integer; DuckDB's conversion garbles it): compare in SQL."""
+    return f"('0x' || left({hex_digest}, 32))::UHUGEINT"
+
+
+def person_match_sql(con: duckdb.DuckDBPyConnection, param: str = "h") -> str:
+    """SQL condition: a `feedback` row whose phone or ID hash is among the `keyed_hash` values in list parameter
+    `$param` — in the stored form of this warehouse (generations written before 2026-11-23 keep 64-hex text)."""
+    types = dict(
+        con.sql("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'feedback'").fetchall()
+    )
+    if types.get("phone_hash") == "VARCHAR":
+        hashes = f"SELECT unnest(${param})"
+    else:
+        hashes = f"SELECT {stored_hash_sql('h')} FROM unnest(${param}) AS t(h)"
+    return f"(phone_hash IN ({hashes}) OR id_hash IN ({hashes}))"
+
+
 def normalise_phone(expr: pl.Expr) -> pl.Expr:
     """Vietnamese phone -> +84 form: '0912 345 678', '84-912345678', '+84 912.345.678' -> '+84912345678'."""
     digits = expr.str.replace_all(r"\D", "")

@@ -91,8 +91,11 @@ CREATE TABLE IF NOT EXISTS feedback (
     field_origin     VARCHAR,             -- 'source' | 'rule' | 'model' | 'correction'
     field_confidence DOUBLE,
     content          VARCHAR,             -- NFC, phone/ID/e-mail masked
-    phone_hash       VARCHAR,             -- HMAC-SHA256 of +84 form
-    id_hash          VARCHAR,             -- HMAC-SHA256 of digits
+    -- Keyed hashes: HMAC-SHA256 (FRONT_PII_KEY) of the +84 form / of the digits, its first 128 bits as a number
+    -- (RFC 2104 truncation to half the output; etl.normalise.stored_hash_sql). A number compares and compresses
+    -- far cheaper than 64 hex characters (writing 1M opinions: ~0.05 instead of ~0.45 s for this column).
+    phone_hash       UHUGEINT,
+    id_hash          UHUGEINT,
     status           VARCHAR NOT NULL,
     forwarded_at     TIMESTAMP,
     answered_at      TIMESTAMP,
@@ -258,7 +261,7 @@ CREATE TABLE IF NOT EXISTS feedback_case (
     case_id       VARCHAR NOT NULL,
     case_size     BIGINT NOT NULL,            -- opinions in the case
     case_channels BIGINT NOT NULL,            -- distinct channels in the case
-    who           VARCHAR NOT NULL,           -- the group: person (keyed hash), field, commune
+    who           UHUGEINT NOT NULL,          -- the group: person (keyed hash), field, commune
     field         VARCHAR NOT NULL,
     commune_code  VARCHAR NOT NULL
 );

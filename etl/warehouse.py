@@ -163,13 +163,21 @@ def new_generation(fresh: bool = False) -> Iterator[tuple[int, duckdb.DuckDBPyCo
 
 
 def upgrade(con: duckdb.DuckDBPyConnection) -> None:
-    """Bring a warehouse written by an older version to the current schema: columns added since then."""
-    if "text_folded" not in {r[0] for r in con.sql("DESCRIBE feedback").fetchall()}:
+    """Bring a warehouse written by an older version to the current schema: columns added or retyped since."""
+    columns = dict(con.sql("SELECT column_name, column_type FROM (DESCRIBE feedback)").fetchall())
+    if "text_folded" not in columns:
         from etl import search_index  # the explorer's folded text used to live in a separate table
 
         con.execute("ALTER TABLE feedback ADD COLUMN text_folded VARCHAR USING COMPRESSION uncompressed")
         search_index.fill_missing(con)
     con.execute("DROP TABLE IF EXISTS feedback_search")
+    if columns["phone_hash"] == "VARCHAR":  # keyed hashes were stored as 64 hex digits before 2026-11-23
+        from etl import cases
+        from etl.normalise import stored_hash_sql
+
+        for column in ("phone_hash", "id_hash"):
+            con.execute(f"ALTER TABLE feedback ALTER {column} TYPE UHUGEINT USING {stored_hash_sql(column)}")
+        cases.link_cases(con)  # the case groups are keyed by the hash too: regrouped from scratch
 
 
 def _verify(path: Path) -> None:

@@ -148,7 +148,7 @@ def test_pii_key_from_environment_changes_the_hashes(data_dir, tmp_path, capsys,
     _load([path], capsys)
     con = duckdb.connect(str(config.current_warehouse()), read_only=True)
     second = con.sql("SELECT phone_hash FROM feedback ORDER BY source_id").fetchall()
-    assert first != second and all(len(h[0]) == 64 for h in second)
+    assert first != second and all(0 < h[0] < 2**128 for h in second)  # 128 bits of HMAC-SHA256, as a number
 
 
 def test_status_rollback_and_rebuild(data_dir, tmp_path, capsys):
@@ -303,24 +303,39 @@ def test_the_folded_search_text_follows_updates_duplicates_and_repeats(data_dir,
 
 
 def test_an_older_warehouse_is_upgraded_by_the_next_load(data_dir, tmp_path, capsys):
-    rows = _valid_rows(status="received")
+    rows = _valid_rows(status="received") + [  # one person twice on a field in a commune: a case group
+        "C1,2026-03-01 08:00,app,79,27154,dat_dai,Đền bù,,0912000111,,received",
+        "C2,2026-03-05 08:00,hotline,79,27154,dat_dai,Đền bù lần 2,,0912 000 111,,received",
+    ]
     _load([_feedback_csv(tmp_path / "a.csv", rows)], capsys)
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    hashes = con.sql("SELECT source_id, phone_hash, id_hash FROM feedback ORDER BY ALL").fetchall()
+    groups = con.sql("SELECT source_id, who FROM feedback_case ORDER BY ALL").fetchall()
+    con.close()
+    assert len(groups) == 2 and groups[0][1] == groups[1][1]
+    as_text = "printf('%032x', {0}) || repeat('f', 32)"  # 64 hex digits, as keyed hashes were stored until then
     with warehouse.write_lock(), warehouse.new_generation() as (_, con):  # as an older version left it
         con.execute("ALTER TABLE feedback DROP COLUMN text_folded")
         con.execute("ALTER TABLE feedback ALTER row_hash TYPE VARCHAR")  # the hash used to be stored as text
         con.execute("CREATE TABLE feedback_search AS SELECT source_system, source_id, content FROM feedback")
+        for column in ("phone_hash", "id_hash"):
+            con.execute(f"ALTER TABLE feedback ALTER {column} TYPE VARCHAR USING {as_text.format(column)}")
+        con.execute(f"ALTER TABLE feedback_case ALTER who TYPE VARCHAR USING {as_text.format('who')}")
     _, result = _load(
         [_feedback_csv(tmp_path / "b.csv", [rows[0].replace(",received", ",resolved"), *rows[1:]])], capsys
     )
     again = result["files"][0]
-    assert (again["updated"], again["duplicates"], again["loaded"]) == (1, 39, 0)  # old text hashes still compare
+    assert (again["updated"], again["duplicates"], again["loaded"]) == (1, 41, 0)  # old text hashes still compare
     con = duckdb.connect(str(config.current_warehouse()), read_only=True)
     tables = {r[0] for r in con.sql("SELECT table_name FROM duckdb_tables()").fetchall()}
     stored = con.sql("SELECT content, text_folded FROM feedback").fetchall()
-    assert "feedback_search" not in tables and len(stored) == 40
+    assert "feedback_search" not in tables and len(stored) == 42
     assert all(folded == " " + fold(content) + " " for content, folded in stored)
     definition = con.sql("SELECT sql FROM duckdb_tables() WHERE table_name = 'feedback'").fetchall()[0][0]
     assert "text_folded VARCHAR USING COMPRESSION Uncompressed" in definition  # scanned whole by every search
+    # keyed hashes as 128-bit numbers again: the same values as a new load stores, the case group regrouped
+    assert con.sql("SELECT source_id, phone_hash, id_hash FROM feedback ORDER BY ALL").fetchall() == hashes
+    assert con.sql("SELECT source_id, who FROM feedback_case ORDER BY ALL").fetchall() == groups
 
 
 def test_cases_updated_after_a_load_equal_cases_recomputed_from_scratch(data_dir, tmp_path, capsys):
@@ -356,3 +371,15 @@ def test_cases_updated_after_a_load_equal_cases_recomputed_from_scratch(data_dir
     assert groups["C1"] == groups["C2"] == groups["C3"] == groups["C5"] and groups["C6"] == groups["C8"]
     assert groups["C4"] == groups["C7"] != groups["C1"]
     assert con.sql(cases_sql()).fetchall()[0][0] == 28 - 3 - 1 - 1  # C1-C3+C5, C6+C8, C4+C7 are 3 cases
+
+
+def test_an_opinion_detail_shows_no_keyed_hash(data_dir, tmp_path, capsys):
+    from analytics import voices
+    from analytics.scope import Scope
+
+    _load([_feedback_csv(tmp_path / "a.csv", _valid_rows(3))], capsys)
+    con = duckdb.connect(str(config.current_warehouse()), read_only=True)
+    assert con.sql("SELECT count(phone_hash) FROM feedback").fetchall()[0][0] == 3
+    found = voices.detail(con, Scope.all(), "mattranso", "R0001")
+    assert found["opinion"]["content"].startswith("Khiếu nại đền bù gọi [SĐT]")
+    assert not [k for k in found["opinion"] if k.endswith("_hash") and k != "row_hash"]

@@ -7,6 +7,7 @@ import hmac
 import unicodedata
 from datetime import datetime
 
+import duckdb
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -24,6 +25,8 @@ from etl.normalise import (
     normalise,
     normalise_phone,
     parse_datetime,
+    person_match_sql,
+    stored_hash_sql,
 )
 from etl.read import ROW, RawTable
 
@@ -90,7 +93,10 @@ def test_identifiers_inside_text_are_masked():
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(
-        alphabet=st.sampled_from(list("aăâbdđeêioôơuưyAĂÂĐÊÔƠƯ  ,.!-–…\t0123456789áàảãạếềểễệốồổỗộứừửữựÝỳ")), max_size=40
+        alphabet=st.sampled_from(
+            list("aăâbdđeêioôơuưyAĂÂĐÊÔƠƯ  ,.!-–…\t0123456789áàảãạếềểễệốồổỗộứừửữựÝỳÁẦẢÃẠẾỀỂỄỆỐỒỔỖỘỨỪỬỮỰZQçÇñŁłΩßİKÅ")
+        ),
+        max_size=40,
     )
 )
 def test_the_fast_fold_equals_the_reference_fold(text):
@@ -182,3 +188,20 @@ def test_identifiers_split_by_invisible_characters_are_masked():
     # The same as masking the cleaned text, every row tested.
     cleaned = clean_text(pl.Series("content", texts))
     assert mask_text(cleaned).to_list() == result.good.get_column("content").to_list()
+
+
+@pytest.mark.parametrize("stored_as", ["UHUGEINT", "VARCHAR"])  # generations written before 2026-11-23: hex text
+def test_a_person_is_found_by_their_keyed_hash_in_either_stored_form(stored_as):
+    hashes = keyed_hash(pl.Series("v", ["+84912345678", "+84988000111", "001234567890"]), b"k").to_list()
+    con = duckdb.connect()
+    stored = (lambda column: column) if stored_as == "VARCHAR" else stored_hash_sql
+    con.execute(f"CREATE TABLE feedback (phone_hash {stored_as}, id_hash {stored_as})")
+    con.execute(
+        f"INSERT INTO feedback SELECT {stored('p')}, {stored('i')} FROM (VALUES ($a, NULL), ($b, $c)) AS t(p, i)",
+        {"a": hashes[0], "b": hashes[1], "c": hashes[2]},
+    )
+    found = f"SELECT count(*) FROM feedback WHERE {person_match_sql(con)}"
+    assert con.sql(found, params={"h": [hashes[0]]}).fetchall()[0][0] == 1
+    assert con.sql(found, params={"h": [hashes[2]]}).fetchall()[0][0] == 1  # by ID number
+    # the number keeps the first 128 bits (32 hex digits) of the 256
+    assert con.sql(found, params={"h": [hashes[1][:63] + "x"]}).fetchall()[0][0] == (stored_as == "UHUGEINT")

@@ -16,8 +16,10 @@ import config
 from etl import archive, audit, demo, warehouse
 from etl.__main__ import main
 from etl.forget import person_hashes
+from etl.normalise import stored_hash_sql
 from etl.read import read_file
 
+MINE = f"SELECT count(*) FROM feedback WHERE phone_hash = {stored_hash_sql('$h')}"  # the person's opinions
 FILES = ("hotline_2025.csv", "zalo_oa_2025.jsonl", "tiep_xuc_cu_tri_202511_202610.xlsx")
 
 
@@ -98,7 +100,7 @@ def test_forget_removes_the_person_everywhere_and_logs_no_identity(loaded, monke
     before = archive.manifest()
     with duckdb.connect(str(config.current_warehouse()), read_only=True) as con:
         total = con.sql("SELECT count(*) FROM feedback").fetchall()[0][0]
-        mine = con.sql("SELECT count(*) FROM feedback WHERE phone_hash = $h", params={"h": hashes[0]}).fetchall()[0][0]
+        mine = con.sql(MINE, params={"h": hashes[0]}).fetchall()[0][0]
     assert mine >= 1
 
     assert main(["forget", "--phone", phone]) == 0
@@ -106,10 +108,7 @@ def test_forget_removes_the_person_everywhere_and_logs_no_identity(loaded, monke
     assert summary["feedback_rows"] == mine
     assert summary["generations_deleted"] == [1, 2] and warehouse.generations() == [summary["generation"]]
     with duckdb.connect(str(config.current_warehouse()), read_only=True) as con:
-        assert (
-            con.sql("SELECT count(*) FROM feedback WHERE phone_hash = $h", params={"h": hashes[0]}).fetchall()[0][0]
-            == 0
-        )
+        assert con.sql(MINE, params={"h": hashes[0]}).fetchall()[0][0] == 0
         assert con.sql("SELECT count(*) FROM feedback").fetchall()[0][0] == total - mine
 
     # the archive: the file holding them has a new name and hash, the manifest maps old -> new
@@ -138,10 +137,7 @@ def test_forget_removes_the_person_everywhere_and_logs_no_identity(loaded, monke
     # a rebuild from the archive does not bring them back, and keeps everyone else
     assert main(["rebuild"]) == 0
     with duckdb.connect(str(config.current_warehouse()), read_only=True) as con:
-        assert (
-            con.sql("SELECT count(*) FROM feedback WHERE phone_hash = $h", params={"h": hashes[0]}).fetchall()[0][0]
-            == 0
-        )
+        assert con.sql(MINE, params={"h": hashes[0]}).fetchall()[0][0] == 0
         assert con.sql("SELECT count(*) FROM feedback").fetchall()[0][0] == total - mine
 
 
