@@ -25,16 +25,28 @@ def sha256_file(path: Path) -> str:
 
 
 def archive_file(
-    path: Path, purpose: str = "load", kind: str | None = None, synthetic: bool = False
+    path: Path,
+    purpose: str = "load",
+    kind: str | None = None,
+    synthetic: bool = False,
+    content: tuple[bytes, str] | None = None,
 ) -> tuple[str, Path]:
-    """Copy `path` into the archive (once per content) and record it in the manifest. Returns (sha256, copy)."""
+    """Copy `path` into the archive (once per content) and record it in the manifest. Returns (sha256, copy).
+
+    `content`: the file's bytes as already read and their SHA-256; the archive then holds exactly these bytes
+    (the loader reads a file once: it parses the bytes while they are hashed, and archives them before any row
+    reaches the warehouse)."""
     folder = config.archive_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    sha = sha256_file(path)
+    sha = content[1] if content else sha256_file(path)
     target = folder / f"{sha}{''.join(path.suffixes[-1:]).lower()}"
     if not target.exists():
         tmp = target.with_name(target.name + ".tmp")
-        shutil.copyfile(path, tmp)
+        if content:
+            with open(tmp, "wb") as fh:
+                fh.write(content[0])
+        else:
+            shutil.copyfile(path, tmp)
         os.chmod(tmp, 0o444)
         os.replace(tmp, target)
     entry = {

@@ -8,9 +8,11 @@ same run: no such row -> loaded; same content -> duplicate; changed content -> u
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -97,26 +99,37 @@ def load_into(
     reports: list[FileReport] = []
     synthetic = False
     bar = tqdm(files, desc="Nạp dữ liệu", unit="tệp", file=sys.stderr, disable=not progress)
-    for path in bar:
-        shown = labels.get(path, str(path))
-        bar.set_postfix_str(Path(shown).name[:40])
-        sha = None
-        try:
-            if path.exists() and path.is_file():
-                sha, _ = archive.archive_file(path, kind=kind, synthetic=is_synthetic(path))
-            tables, file_warnings = read_file(path, kind)
-        except FileRefused as refused:
-            report = FileReport(shown, status="refused", error=str(refused))
-            reports.append(report)
-            _log(con, load_id, generation, report, sha)
-            continue
-        synthetic = synthetic or is_synthetic(path)
-        for table in tables:
-            report = FileReport(shown, kind=table.kind.name, sheet=table.sheet)
-            report.warnings = file_warnings + table.warnings
-            _load_table(con, table, ref, key, report, load_id, sha or "", progress)
-            reports.append(report)
-            _log(con, load_id, generation, report, sha)
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        for path in bar:
+            shown = labels.get(path, str(path))
+            bar.set_postfix_str(Path(shown).name[:40])
+            sha = None
+            try:
+                if path.exists() and path.is_file():
+                    # The bytes are read once and parsed while another thread hashes them (hashlib releases the
+                    # GIL); exactly these bytes are archived, refused or not, before any row reaches the warehouse.
+                    data = path.read_bytes()
+                    digest = hashing.submit(hashlib.sha256, data)
+                    try:
+                        tables, file_warnings = read_file(path, kind, data)
+                    finally:
+                        content = (data, digest.result().hexdigest())
+                        sha, _ = archive.archive_file(path, kind=kind, synthetic=is_synthetic(path), content=content)
+                        del data, content
+                else:
+                    tables, file_warnings = read_file(path, kind)
+            except FileRefused as refused:
+                report = FileReport(shown, status="refused", error=str(refused))
+                reports.append(report)
+                _log(con, load_id, generation, report, sha)
+                continue
+            synthetic = synthetic or is_synthetic(path)
+            for table in tables:
+                report = FileReport(shown, kind=table.kind.name, sheet=table.sheet)
+                report.warnings = file_warnings + table.warnings
+                _load_table(con, table, ref, key, report, load_id, sha or "", progress)
+                reports.append(report)
+                _log(con, load_id, generation, report, sha)
     bar.close()
     if any(r.kind in ("feedback", "correction") and (r.loaded or r.updated) for r in reports):
         cases.link_cases(con, load_id)

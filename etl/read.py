@@ -43,20 +43,22 @@ class RawTable:
     items: list[str] = field(default_factory=list)  # survey item columns (q_<code>)
 
 
-def read_file(path: Path, kind: str | None = None) -> tuple[list[RawTable], list[str]]:
-    """Read every table of a file. Returns the tables and file-level warnings (e.g. skipped sheets)."""
+def read_file(path: Path, kind: str | None = None, data: bytes | None = None) -> tuple[list[RawTable], list[str]]:
+    """Read every table of a file. Returns the tables and file-level warnings (e.g. skipped sheets).
+
+    `data`: the file's bytes when the caller has read them already (CSV and JSONL are parsed from them)."""
     suffix = path.suffix.lower()
-    if not path.exists():
+    if data is None and not path.exists():
         raise FileRefused(f"không tìm thấy tệp (file not found): {path}")
-    if path.stat().st_size == 0:
+    if (len(data) if data is not None else path.stat().st_size) == 0:
         raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
     forced = KINDS[kind] if kind else None
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         return _read_workbook(path, forced)
     if suffix in (".jsonl", ".ndjson", ".json"):
-        return [_read_jsonl(path, forced)], []
+        return [_read_jsonl(data if data is not None else path.read_bytes(), forced)], []
     if suffix in (".csv", ".tsv", ".txt"):
-        return [_read_csv(path, forced)], []
+        return [_read_csv(data if data is not None else path.read_bytes(), forced)], []
     raise FileRefused(f"định dạng '{suffix}' không được hỗ trợ: dùng CSV, XLSX hoặc JSONL (unsupported format)")
 
 
@@ -211,8 +213,7 @@ def _non_records(first: pl.Series) -> pl.Series:
     return blank | first.is_in(totals) if totals else blank
 
 
-def _read_csv(path: Path, forced: Kind | None) -> RawTable:
-    data = path.read_bytes()
+def _read_csv(data: bytes, forced: Kind | None) -> RawTable:
     utf8 = data.removeprefix(codecs.BOM_UTF8)
     if _plain_utf8(data, utf8):
         # The usual case, a UTF-8 export: polars reads these bytes as they are and only the head is decoded here
@@ -274,8 +275,8 @@ def _plain_utf8(data: bytes, utf8: bytes) -> bool:
     return True
 
 
-def _read_jsonl(path: Path, forced: Kind | None) -> RawTable:
-    text = decode_bytes(path.read_bytes())
+def _read_jsonl(data: bytes, forced: Kind | None) -> RawTable:
+    text = decode_bytes(data)
     records: list[dict[str, str | None]] = []
     keys: dict[str, None] = {}
     for number, line in enumerate(text.splitlines(), start=1):
