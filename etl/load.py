@@ -12,7 +12,7 @@ import hashlib
 import json
 import sys
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -99,23 +99,16 @@ def load_into(
     reports: list[FileReport] = []
     synthetic = False
     bar = tqdm(files, desc="Nạp dữ liệu", unit="tệp", file=sys.stderr, disable=not progress)
-    with ThreadPoolExecutor(max_workers=1) as hashing:
+    with ThreadPoolExecutor(max_workers=1) as background:
         for path in bar:
             shown = labels.get(path, str(path))
             bar.set_postfix_str(Path(shown).name[:40])
-            sha = None
+            sha, archived = None, None
             try:
                 if path.exists() and path.is_file():
-                    # The bytes are read once and parsed while another thread hashes them (hashlib releases the
-                    # GIL); exactly these bytes are archived, refused or not, before any row reaches the warehouse.
-                    data = path.read_bytes()
-                    digest = hashing.submit(hashlib.sha256, data)
-                    try:
-                        tables, file_warnings = read_file(path, kind, data)
-                    finally:
-                        content = (data, digest.result().hexdigest())
-                        sha, _ = archive.archive_file(path, kind=kind, synthetic=is_synthetic(path), content=content)
-                        del data, content
+                    sha, archived, tables, file_warnings, problem = _read_archiving(path, kind, background)
+                    if problem:
+                        raise problem
                 else:
                     tables, file_warnings = read_file(path, kind)
             except FileRefused as refused:
@@ -127,7 +120,7 @@ def load_into(
             for table in tables:
                 report = FileReport(shown, kind=table.kind.name, sheet=table.sheet)
                 report.warnings = file_warnings + table.warnings
-                _load_table(con, table, ref, key, report, load_id, sha or "", progress)
+                _load_table(con, table, ref, key, report, load_id, sha or "", progress, archived)
                 reports.append(report)
                 _log(con, load_id, generation, report, sha)
     bar.close()
@@ -141,6 +134,31 @@ def load_into(
     if synthetic:
         warehouse.set_meta(con, synthetic="true")
     return reports
+
+
+def _read_archiving(
+    path: Path, kind: str | None, background: ThreadPoolExecutor
+) -> tuple[str, Future, list[RawTable], list[str], FileRefused | None]:
+    """Read a file's bytes once and archive exactly those bytes (DESIGN: raw is immutable), refused or not.
+
+    The bytes are parsed while the background thread hashes them (hashlib releases the GIL), and written to the
+    archive while the rows are validated: `_load_table` waits for that before it writes any row. Returns the
+    SHA-256, the archive job, the tables and warnings, and why the file is refused (then archived already)."""
+    data = path.read_bytes()
+    digest = background.submit(hashlib.sha256, data)
+    tables: list[RawTable] = []
+    warnings: list[str] = []
+    problem = None
+    try:
+        tables, warnings = read_file(path, kind, data)
+    except FileRefused as refused:
+        problem = refused
+    sha = digest.result().hexdigest()
+    synthetic = is_synthetic(path)
+    archived = background.submit(archive.archive_file, path, kind=kind, synthetic=synthetic, content=(data, sha))
+    if problem:
+        archived.result()
+    return sha, archived, tables, warnings, problem
 
 
 def reference(con: duckdb.DuckDBPyConnection) -> Reference:
@@ -158,7 +176,9 @@ def _load_table(
     load_id: str,
     sha: str,
     progress: bool,
+    archived: Future | None = None,
 ) -> None:
+    """Validate and write one table; `archived`: the archive job of its file, finished before any row is written."""
     report.rows_read = table.rows_read
     report.skipped = table.skipped
     if progress and table.rows_read > 100_000:
@@ -177,6 +197,8 @@ def _load_table(
     report.reasons = (
         dict(sorted(result.bad.get_column("reason_code").value_counts().iter_rows())) if result.bad.height else {}
     )
+    if archived is not None:
+        archived.result()
     if result.bad.height:
         _quarantine(con, result.bad, table, report, load_id, sha)
     loaded, updated, duplicates = upsert(con, table.kind, result, load_id)
@@ -218,7 +240,8 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     if "received_at" in content and not good.get_column("received_at").is_sorted():
         good = good.sort("received_at", maintain_order=True)
     # Arrow string views are polars' own layout: no conversion (the default large strings copy every text).
-    con.register("incoming", good.select(*content, "_items", ROW).to_arrow(compat_level=pl.CompatLevel.newest()))
+    arriving = good.select(*content, "_items", ROW)
+    con.register("incoming", arriving.to_arrow(compat_level=pl.CompatLevel.newest()))
     # A warehouse from before 2026-11-23 stores the hash as text: compare and write it in the stored type.
     stored_as = "" if target["row_hash"] == "UBIGINT" else "::VARCHAR"
     row_hash = (
@@ -240,14 +263,17 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
                 SELECT s.*, t.row_hash AS stored_hash, coalesce(s.prev_in_file, t.row_hash) AS prev
                 FROM s LEFT JOIN {kind.table} t ON {on}"""
         )
-    else:  # join first: only rows with a stored key are hashed here
+    else:  # only rows with a stored key are hashed: found on the key columns alone (none in a new export)
+        stored = con.sql(f"SELECT s.{ROW}, t.row_hash AS stored_hash FROM incoming s JOIN {kind.table} t ON {on}").pl()
+        # Joining `incoming` itself would make DuckDB read every column of every row before the join.
+        con.register("known", arriving.join(stored, on=ROW).to_arrow(compat_level=pl.CompatLevel.newest()))
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE staged AS
-                WITH j AS (SELECT s.*, t.row_hash AS stored_hash FROM incoming s JOIN {kind.table} t ON {on})
                 SELECT {part}, {ROW}, {row_hash} AS row_hash, NULL AS prev_in_file, 1 AS newest, stored_hash,
                        stored_hash AS prev
-                FROM j"""
+                FROM known"""
         )
+        con.unregister("known")
     staged, loaded, updated, duplicates = con.sql(
         """SELECT count(*), count(*) FILTER (WHERE prev IS NULL),
                   count(*) FILTER (WHERE prev IS NOT NULL AND prev <> row_hash),
