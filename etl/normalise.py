@@ -460,14 +460,14 @@ def person_match_sql(con: duckdb.DuckDBPyConnection, param: str = "h") -> str:
 def normalise_phone(expr: pl.Expr) -> pl.Expr:
     """Vietnamese phone -> +84 form: '0912 345 678', '84-912345678', '+84 912.345.678' -> '+84912345678'."""
     digits = expr.str.replace_all(r"\D", "")
-    return (
-        pl.when(digits.str.starts_with("84") & (digits.str.len_chars() >= 11))
-        .then("+" + digits)
+    national = (  # the number without its country code or trunk prefix (slices: no text is copied)
+        pl.when(digits.str.starts_with("84") & (digits.str.len_bytes() >= 11))
+        .then(digits.str.slice(2))
         .when(digits.str.starts_with("0"))
-        .then("+84" + digits.str.slice(1))
-        .when(digits.str.len_chars() > 0)
-        .then("+84" + digits)
+        .then(digits.str.slice(1))
+        .otherwise(digits)
     )
+    return pl.when(digits != "").then("+84" + national)
 
 
 def mask_identifiers(expr: pl.Expr) -> pl.Expr:
