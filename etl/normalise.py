@@ -44,7 +44,7 @@ from etl.kinds import (
     vocabularies,
 )
 from etl.read import ERROR, ROW, RawTable
-from etl.text import fold
+from etl.text import fold, in_chunks
 
 PARSED = "__v"  # suffix of parsed helper columns during validation
 
@@ -433,7 +433,7 @@ def keyed_hash(values: pl.Series, key: bytes) -> pl.Series:
         raise ValueError("khóa FRONT_PII_KEY phải là văn bản (the key for personal identifiers must be text)") from exc
     if values.null_count() == values.len():  # e.g. a column the file does not have
         return pl.repeat(None, values.len(), dtype=pl.String, eager=True).alias(values.name)
-    frame = pl.DataFrame({"m": values})
+    frame = pl.DataFrame({"m": in_chunks(values)})  # hashed on both cores
     return frame.select(pl.col("m").chash.hmac_sha256(key=text_key)).to_series().alias(values.name)
 
 
@@ -520,8 +520,10 @@ def _originals(frame: pl.DataFrame, kind: Kind, hashes: dict[str, pl.Series]) ->
 
 def _identifier_hash(frame: pl.DataFrame, col: Column, key: bytes) -> pl.Series:
     """The keyed hash of a phone or ID number column, row by row."""
-    # Lazily, so that polars computes the digits that `normalise_phone` uses several times only once.
-    prepared = frame.lazy().select(_prepare_identifier(col)).collect().to_series()
+    # Lazily, so that polars computes the digits that `normalise_phone` uses several times only once; in chunks,
+    # so that both cores work.
+    column = in_chunks(frame.get_column(col.name)).to_frame()
+    prepared = column.lazy().select(_prepare_identifier(col)).collect().to_series()
     return keyed_hash(prepared, key)
 
 

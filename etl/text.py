@@ -28,6 +28,14 @@ def fold(text: str) -> str:
     return _NON_ALNUM.sub(" ", text).strip()
 
 
+def in_chunks(series: pl.Series, rows: int = 100_000) -> pl.Series:
+    """The same values as several chunks (zero-copy slices): polars runs a string expression on the chunks of a
+    column in parallel, and a filtered frame's column is one chunk (1M texts folded: ~2.4 s instead of ~1.2 s)."""
+    if series.len() <= rows or series.n_chunks() > 1:
+        return series
+    return pl.concat([series.slice(start, rows) for start in range(0, series.len(), rows)], rechunk=False)
+
+
 def header_key(text: str) -> str:
     """A header cell as a snake_case key: 'Mã phản ánh' -> 'ma_phan_anh', 'Received At' -> 'received_at'."""
     return fold(text).replace(" ", "_")
