@@ -545,7 +545,7 @@ def normalise(table: RawTable, ref: Reference, key: bytes) -> Normalised:
     raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(c.name) for c in kind.columns if c.name not in present)
     text_cols = [c for c in raw.columns if c not in (ROW, ERROR)]
     identifiers = [c for c in kind.columns if c.type in (PHONE, ID_NUMBER)]
-    # The keyed hashes of phones and ID numbers (the slowest step; polars and DuckDB release the GIL) are computed
+    # The keyed hashes of phones and ID numbers (polars and its hashing plugin release the GIL) are computed
     # in the background, for every row, while the rest is cleaned, parsed and validated. Cleaning goes column by
     # column, so cleaning these columns first changes nothing.
     frame = clean_columns(raw, [c.name for c in identifiers])
