@@ -57,7 +57,12 @@ def pii_key(create: bool = True) -> bytes:
         return env.encode("utf-8")
     path = data_dir() / ".pii_key"
     if path.exists():
-        return path.read_bytes().strip()
+        key = path.read_bytes().strip()
+        try:
+            key.decode("utf-8")  # the keyed hashes take a text key (etl.normalise.keyed_hash)
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path}: khóa phải là văn bản UTF-8 (the key must be UTF-8 text)") from exc
+        return key
     if not create:
         raise RuntimeError("FRONT_PII_KEY is not set and no local demo key exists")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""The raw archive: every input file is copied under its SHA-256 before anything else reads it.
+"""The raw archive: every input file is copied under its SHA-256 before any of its rows reaches the warehouse.
 
 `archive/manifest.jsonl` lists the archived files in the order they were first seen, so
 `python -m etl rebuild` can replay them into a fresh warehouse.

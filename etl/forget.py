@@ -64,11 +64,8 @@ def person_hashes(phone: str | None = None, id_number: str | None = None, key: b
 def _holds(path: Path, hashes: list[str]) -> bool:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return bool(
-            con.sql(f"SELECT count(*) FROM feedback WHERE {person_match_sql(con)}", params={"h": hashes}).fetchall()[0][
-                0
-            ]
-        )
+        found = con.sql(f"SELECT count(*) FROM feedback WHERE {person_match_sql(con)}", params={"h": hashes})
+        return bool(found.fetchall()[0][0])
     finally:
         con.close()
 

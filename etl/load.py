@@ -1,4 +1,5 @@
-"""`etl load`: archive -> read -> validate/normalise -> load, all files of one run into one new generation.
+"""`etl load`: read (hashed alongside) -> archive -> validate/normalise -> load, all files of one run into one
+new generation.
 
 Row accounting (DESIGN §4.1), for every file or sheet:
 rows_read = loaded + updated + duplicates + quarantined + skipped.
@@ -123,6 +124,8 @@ def load_into(
                 _load_table(con, table, ref, key, report, load_id, sha or "", progress, archived)
                 reports.append(report)
                 _log(con, load_id, generation, report, sha)
+            if archived is not None:
+                archived.result()  # (waited for already by its first table; an archive error is never lost)
     bar.close()
     if any(r.kind in ("feedback", "correction") and (r.loaded or r.updated) for r in reports):
         cases.link_cases(con, load_id)
@@ -242,7 +245,7 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_
     # Arrow string views are polars' own layout: no conversion (the default large strings copy every text).
     arriving = good.select(*content, "_items", ROW)
     con.register("incoming", arriving.to_arrow(compat_level=pl.CompatLevel.newest()))
-    # A warehouse from before 2026-11-23 stores the hash as text: compare and write it in the stored type.
+    # A warehouse from before 2026-11-23 stores the row hash as text: compare and write it in the stored type.
     stored_as = "" if target["row_hash"] == "UBIGINT" else "::VARCHAR"
     row_hash = (
         "hash(" + ", ".join(_source_value(c, content) for c in content if c not in DERIVED) + f", _items){stored_as}"

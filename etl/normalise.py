@@ -447,9 +447,7 @@ def stored_hash_sql(hex_digest: str) -> str:
 def person_match_sql(con: duckdb.DuckDBPyConnection, param: str = "h") -> str:
     """SQL condition: a `feedback` row whose phone or ID hash is among the `keyed_hash` values in list parameter
     `$param` — in the stored form of this warehouse (generations written before 2026-11-23 keep 64-hex text)."""
-    types = dict(
-        con.sql("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'feedback'").fetchall()
-    )
+    types = dict(con.sql("SELECT column_name, column_type FROM (DESCRIBE feedback)").fetchall())
     if types.get("phone_hash") == "VARCHAR":
         hashes = f"SELECT unnest(${param})"
     else:
@@ -461,7 +459,7 @@ def normalise_phone(expr: pl.Expr) -> pl.Expr:
     """Vietnamese phone -> +84 form: '0912 345 678', '84-912345678', '+84 912.345.678' -> '+84912345678'."""
     digits = expr.str.replace_all(r"\D", "")
     national = (  # the number without its country code or trunk prefix (slices: no text is copied)
-        pl.when(digits.str.starts_with("84") & (digits.str.len_bytes() >= 11))
+        pl.when(digits.str.starts_with("84") & (digits.str.len_chars() >= 11))
         .then(digits.str.slice(2))
         .when(digits.str.starts_with("0"))
         .then(digits.str.slice(1))

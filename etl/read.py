@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import fastexcel
-import numpy as np
 import polars as pl
 import pyarrow
 
@@ -48,7 +47,7 @@ class RawTable:
 def read_file(path: Path, kind: str | None = None, data: bytes | None = None) -> tuple[list[RawTable], list[str]]:
     """Read every table of a file. Returns the tables and file-level warnings (e.g. skipped sheets).
 
-    `data`: the file's bytes when the caller has read them already (CSV and JSONL are parsed from them)."""
+    `data`: the file's bytes when the caller has read them already: they are parsed instead of the file."""
     suffix = path.suffix.lower()
     if data is None and not path.exists():
         raise FileRefused(f"không tìm thấy tệp (file not found): {path}")
@@ -56,7 +55,7 @@ def read_file(path: Path, kind: str | None = None, data: bytes | None = None) ->
         raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
     forced = KINDS[kind] if kind else None
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_workbook(path, forced)
+        return _read_workbook(data if data is not None else path, forced)
     if suffix in (".jsonl", ".ndjson", ".json"):
         return [_read_jsonl(data if data is not None else path.read_bytes(), forced)], []
     if suffix in (".csv", ".tsv", ".txt"):
@@ -271,7 +270,7 @@ def _plain_utf8(data: bytes, utf8: bytes) -> bool:
         return False
     if utf8.isascii():
         return True
-    offsets = pyarrow.py_buffer(np.array([0, len(utf8)], dtype=np.int64))
+    offsets = pyarrow.array([0, len(utf8)], pyarrow.int64()).buffers()[1]
     whole = pyarrow.LargeBinaryArray.from_buffers(pyarrow.large_binary(), 1, [None, offsets, pyarrow.py_buffer(utf8)])
     try:
         whole.cast(pyarrow.large_string())
@@ -310,9 +309,9 @@ def _read_jsonl(data: bytes, forced: Kind | None) -> RawTable:
     return _table(kind, header, body, 1, None)
 
 
-def _read_workbook(path: Path, forced: Kind | None) -> tuple[list[RawTable], list[str]]:
+def _read_workbook(source: Path | bytes, forced: Kind | None) -> tuple[list[RawTable], list[str]]:
     try:
-        book = fastexcel.read_excel(path)
+        book = fastexcel.read_excel(source)
     except Exception as exc:  # fastexcel raises its own error types for broken or encrypted files
         raise FileRefused(f"không mở được bảng tính (cannot open workbook): {str(exc).splitlines()[0]}") from exc
     tables: list[RawTable] = []

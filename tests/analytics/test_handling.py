@@ -196,7 +196,7 @@ def _reference(stored: pl.DataFrame) -> list[dict]:
 
 def test_handling_numbers_around_holidays_match_a_calendar_walk():
     con = _holiday_warehouse()
-    stored = con.sql("SELECT * FROM feedback").pl()
+    stored = con.sql("SELECT * EXCLUDE (phone_hash, id_hash) FROM feedback").pl()  # 128-bit numbers: SQL only
     ref = _reference(stored)
     figures = handling.figures(con, Scope.all(), Filters(), min_due=1)
     s = figures.summary

@@ -383,3 +383,49 @@ def test_an_opinion_detail_shows_no_keyed_hash(data_dir, tmp_path, capsys):
     found = voices.detail(con, Scope.all(), "mattranso", "R0001")
     assert found["opinion"]["content"].startswith("Khiếu nại đền bù gọi [SĐT]")
     assert not [k for k in found["opinion"] if k.endswith("_hash") and k != "row_hash"]
+
+
+def test_every_file_read_is_archived_as_read_refused_or_not(data_dir, tmp_path, capsys):
+    import hashlib
+
+    from etl import archive
+
+    good = _feedback_csv(tmp_path / "good.csv", _valid_rows(5))
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    code, result = _load([good, empty], capsys)
+    assert code == 1
+    logged = {f["path"].rsplit("/", 1)[-1]: f for f in result["files"]}
+    assert logged["good.csv"]["loaded"] == 5 and logged["empty.csv"]["status"] == "refused"
+    archived = {e["original_name"]: e for e in archive.manifest()}
+    for path in (good, empty):
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert archived[path.name]["sha256"] == sha
+        assert (config.archive_dir() / archived[path.name]["file"]).read_bytes() == path.read_bytes()
+
+
+def test_a_file_that_cannot_be_archived_loads_nothing(data_dir, tmp_path, capsys, monkeypatch):
+    from etl import archive
+    from etl.load import load_paths
+
+    _load([_feedback_csv(tmp_path / "a.csv", _valid_rows(5))], capsys)
+    before = config.current_warehouse()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(archive, "archive_file", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        load_paths([_feedback_csv(tmp_path / "b.csv", _valid_rows(8, seed=7))], progress=False)
+    assert config.current_warehouse() == before  # no generation published: the rows were never written
+    con = duckdb.connect(str(before), read_only=True)
+    assert con.sql("SELECT count(*) FROM feedback").fetchall()[0][0] == 5
+
+
+def test_a_demo_key_file_that_is_not_text_stops_the_load_with_a_reason(data_dir, tmp_path, capsys):
+    data_dir.mkdir(parents=True)
+    (data_dir / ".pii_key").write_bytes(b"\xff\xfe\x00secret")
+    with pytest.raises(ValueError, match="UTF-8"):
+        config.pii_key()
+    assert main(["load", str(_feedback_csv(tmp_path / "a.csv", _valid_rows(3))), "--json"]) == 2
+    assert "UTF-8" in capsys.readouterr().err and config.current_warehouse() is None
