@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import duckdb
 
+from etl import warehouse
+
 WINDOW_DAYS = 14
 GROUP = "who, field, commune_code"
 FULL_SHARE = 0.3  # a load that wrote more than this share of all opinions recomputes everything
@@ -96,7 +98,7 @@ def link_cases(con: duckdb.DuckDBPyConnection, load_id: str | None = None, windo
 
 def _needs_full(con: duckdb.DuckDBPyConnection, load_id: str) -> bool:
     """An older warehouse without the group columns, an empty case table, or a load that wrote much of all."""
-    columns = {r[0] for r in con.sql("DESCRIBE feedback_case").fetchall()}
+    columns = warehouse.column_types(con, "feedback_case")
     if "who" not in columns:
         return True
     total, written = con.sql(

@@ -211,17 +211,12 @@ def _load_table(
         raise AssertionError(f"row accounting broken for {report.path}: {total} != {report.rows_read}")
 
 
-def _target_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    """Column name -> type of a warehouse table, in table order."""
-    return dict(con.sql(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
-
-
 def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, result: Normalised, load_id: str) -> tuple[int, int, int]:
     """Insert new keys, replace changed ones, count (loaded, updated, duplicates)."""
     good = result.good
     if good.height == 0:
         return 0, 0, 0
-    target = _target_columns(con, kind.table)
+    target = warehouse.column_types(con, kind.table)
     content = [c for c in target if c in good.columns and c not in ("row_hash", "load_id")]
     if kind.item_prefix and result.answers is not None:
         signature = (

@@ -216,7 +216,7 @@ def parse_datetime(series: pl.Series) -> pl.Series:
 def _parse_datetime_stripped(text: pl.Series) -> pl.Series:
     """`parse_datetime` of text without leading or trailing whitespace."""
     if text.null_count() == text.len():
-        return pl.repeat(None, text.len(), dtype=pl.Datetime("us"), eager=True).alias(text.name)
+        return _nulls(text.len(), pl.Datetime("us"), text.name)
     sample = text.drop_nulls().head(2000)
     likely = [
         f for f in _DATETIME_FORMATS if sample.str.strptime(pl.Datetime("us"), f, strict=False).is_not_null().any()
@@ -238,7 +238,7 @@ def _parse_datetime_stripped(text: pl.Series) -> pl.Series:
 
 def _parse_layouts(formats: tuple[str, ...] | list[str], frame: pl.DataFrame, cache: bool = True) -> pl.Series:
     if not formats:
-        return pl.repeat(None, frame.height, dtype=pl.Datetime("us"), eager=True).alias("t")
+        return _nulls(frame.height, pl.Datetime("us"), "t")
     exprs = [pl.col("t").str.strptime(pl.Datetime("us"), f, strict=False, exact=True, cache=cache) for f in formats]
     return frame.select(pl.coalesce(exprs)).to_series()
 
@@ -286,7 +286,7 @@ def _parse(frame: pl.DataFrame, col: Column) -> pl.Series:
     """The typed value of a cleaned text column (null where it cannot be parsed)."""
     s = frame.get_column(col.name)
     if s.null_count() == s.len():  # nothing to parse (e.g. a column the file does not have)
-        return pl.repeat(None, s.len(), dtype=_PARSED_TYPE.get(col.type, pl.String), eager=True).alias(col.name)
+        return _nulls(s.len(), _PARSED_TYPE.get(col.type, pl.String), col.name)
     if col.type == DATETIME:
         return _parse_datetime_stripped(s)  # clean text is stripped already
     if col.type == DATE:
@@ -432,7 +432,7 @@ def keyed_hash(values: pl.Series, key: bytes) -> pl.Series:
     except UnicodeDecodeError as exc:
         raise ValueError("khóa FRONT_PII_KEY phải là văn bản (the key for personal identifiers must be text)") from exc
     if values.null_count() == values.len():  # e.g. a column the file does not have
-        return pl.repeat(None, values.len(), dtype=pl.String, eager=True).alias(values.name)
+        return _nulls(values.len(), pl.String, values.name)
     frame = pl.DataFrame({"m": in_chunks(values)})  # hashed on both cores
     return frame.select(pl.col("m").chash.hmac_sha256(key=text_key)).to_series().alias(values.name)
 
@@ -447,8 +447,9 @@ def stored_hash_sql(hex_digest: str) -> str:
 def person_match_sql(con: duckdb.DuckDBPyConnection, param: str = "h") -> str:
     """SQL condition: a `feedback` row whose phone or ID hash is among the `keyed_hash` values in list parameter
     `$param` — in the stored form of this warehouse (generations written before 2026-11-23 keep 64-hex text)."""
-    types = dict(con.sql("SELECT column_name, column_type FROM (DESCRIBE feedback)").fetchall())
-    if types.get("phone_hash") == "VARCHAR":
+    from etl.warehouse import column_types
+
+    if column_types(con, "feedback").get("phone_hash") == "VARCHAR":
         hashes = f"SELECT unnest(${param})"
     else:
         hashes = f"SELECT {stored_hash_sql('h')} FROM unnest(${param}) AS t(h)"
@@ -631,6 +632,11 @@ def _normalise_clean(
         good = good.drop(table.items)
     good = good.drop(ERROR)
     return Normalised(good, bad, stats, answers)
+
+
+def _nulls(n: int, dtype: pl.DataType, name: str) -> pl.Series:
+    """A column of n nulls (without building a list of n Python values)."""
+    return pl.repeat(None, n, dtype=dtype, eager=True).alias(name)
 
 
 def _falses(n: int) -> pl.Series:

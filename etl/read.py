@@ -49,17 +49,19 @@ def read_file(path: Path, kind: str | None = None, data: bytes | None = None) ->
 
     `data`: the file's bytes when the caller has read them already: they are parsed instead of the file."""
     suffix = path.suffix.lower()
-    if data is None and not path.exists():
-        raise FileRefused(f"không tìm thấy tệp (file not found): {path}")
-    if (len(data) if data is not None else path.stat().st_size) == 0:
+    if data is None:
+        if not path.is_file():
+            raise FileRefused(f"không tìm thấy tệp (file not found): {path}")
+        data = path.read_bytes()
+    if not data:
         raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
     forced = KINDS[kind] if kind else None
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_workbook(data if data is not None else path, forced)
+        return _read_workbook(data, forced)
     if suffix in (".jsonl", ".ndjson", ".json"):
-        return [_read_jsonl(data if data is not None else path.read_bytes(), forced)], []
+        return [_read_jsonl(data, forced)], []
     if suffix in (".csv", ".tsv", ".txt"):
-        return [_read_csv(data if data is not None else path.read_bytes(), forced)], []
+        return [_read_csv(data, forced)], []
     raise FileRefused(f"định dạng '{suffix}' không được hỗ trợ: dùng CSV, XLSX hoặc JSONL (unsupported format)")
 
 
@@ -309,9 +311,9 @@ def _read_jsonl(data: bytes, forced: Kind | None) -> RawTable:
     return _table(kind, header, body, 1, None)
 
 
-def _read_workbook(source: Path | bytes, forced: Kind | None) -> tuple[list[RawTable], list[str]]:
+def _read_workbook(data: bytes, forced: Kind | None) -> tuple[list[RawTable], list[str]]:
     try:
-        book = fastexcel.read_excel(source)
+        book = fastexcel.read_excel(data)
     except Exception as exc:  # fastexcel raises its own error types for broken or encrypted files
         raise FileRefused(f"không mở được bảng tính (cannot open workbook): {str(exc).splitlines()[0]}") from exc
     tables: list[RawTable] = []

@@ -107,9 +107,14 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     set_meta(con, created_at=datetime.now().isoformat(timespec="seconds"))
 
 
+def column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    """Column name -> type of a table, in table order."""
+    return dict(con.sql(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall())
+
+
 def replace_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, where: str = "") -> None:
     """Replace a table's rows (or those matching `where`) by `frame`, matching columns by name."""
-    cols = [r[0] for r in con.sql(f"DESCRIBE {table}").fetchall()]
+    cols = list(column_types(con, table))
     present = [c for c in cols if c in frame.columns]
     con.execute(f"DELETE FROM {table} {('WHERE ' + where) if where else ''}")
     con.register("_frame", frame.select(present).to_arrow())
@@ -164,7 +169,7 @@ def new_generation(fresh: bool = False) -> Iterator[tuple[int, duckdb.DuckDBPyCo
 
 def upgrade(con: duckdb.DuckDBPyConnection) -> None:
     """Bring a warehouse written by an older version to the current schema: columns added or retyped since."""
-    columns = dict(con.sql("SELECT column_name, column_type FROM (DESCRIBE feedback)").fetchall())
+    columns = column_types(con, "feedback")
     if "text_folded" not in columns:
         from etl import search_index  # the explorer's folded text used to live in a separate table
 
