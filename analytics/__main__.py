@@ -17,6 +17,7 @@ from analytics.db import open_warehouse
 from analytics.filters import Filters
 from analytics.reports import REPORTS
 from analytics.scope import Scope
+from etl import export
 
 ROLES = ("leader", "analyst", "data_officer", "presenter", "public")
 
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.format == "json":
         sys.stdout.write(frame.write_json() + "\n")
     else:
-        sys.stdout.write(frame.write_csv())
+        sys.stdout.write(export.csv_text(frame))
     return 0
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from etl import items
+from etl import export, items
 from etl.formats_doc import EXAMPLES
 from etl.kinds import (
     BOOL,
@@ -223,13 +223,9 @@ def quarantine_csv(rows: Iterable[Mapping], kind_name: str, lang: str = "vi") ->
         names.update(dict.fromkeys(original))
     columns = list(names)
     header = [(by_name[n].vi if lang == "vi" else n) if n in by_name else n for n in columns]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*header, *EXTRA_COLUMNS["en" if lang == "en" else "vi"]])
-    for row_number, reason, original in records:
-        values = [_cell(by_name.get(n), original.get(n)) for n in columns]
-        writer.writerow([*values, row_number, reason])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    rows = ([*(_cell(by_name.get(n), original.get(n)) for n in columns), row_number, reason]
+            for row_number, reason, original in records)  # fmt: skip
+    return export.csv_rows([*header, *EXTRA_COLUMNS["en" if lang == "en" else "vi"]], rows)
 
 
 def _cell(col: Column | None, value: object) -> str:

@@ -9,6 +9,7 @@ import streamlit as st
 from analytics import campaign, handling, protected, suppress, voices
 from analytics.filters import Filters
 from analytics.scope import Scope
+from etl import export
 from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
 
 
@@ -25,7 +26,7 @@ def _count(path: str, scope: Scope, filters: Filters, text: str) -> int:
 @st.cache_data(ttl=RESULT_TTL, max_entries=16, show_spinner=False)
 def _export_csv(path: str, scope: Scope, filters: Filters, text: str) -> bytes:
     frame = voices.export(connection_at(path), scope, filters, text)
-    return "\ufeff".encode() + frame.write_csv().encode("utf-8")
+    return export.csv_bytes(frame)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
