@@ -9,7 +9,7 @@ from analytics import datahealth
 from etl.kinds import KINDS
 from ui import data, data_health
 from ui.filters import current_filters
-from ui.i18n import current_language, fmt_date, fmt_int, fmt_period, t
+from ui.i18n import current_language, fmt_date, fmt_int, fmt_period, plain, t
 
 lang = current_language()
 scope = data.viewer_scope()
@@ -57,15 +57,21 @@ with template_column:
 uploads = data_health.session_uploads()
 for item in uploads:
     if item["error"]:
-        st.error(t("datahealth.upload_rejected", name=item["name"], error=item["error"]), icon=":material/block:")
+        st.error(
+            t("datahealth.upload_rejected", name=plain(item["name"]), error=plain(item["error"])),
+            icon=":material/block:",
+        )
         continue
     for load in data_health.loads_of_file(scope, Path(item["path"]).name).iter_rows(named=True):
         if load["status"] == "refused":
-            st.error(t("datahealth.upload_refused", name=item["name"], error=load["error"]), icon=":material/error:")
+            st.error(
+                t("datahealth.upload_refused", name=plain(item["name"]), error=plain(load["error"])),
+                icon=":material/error:",
+            )
             continue
         counts = {c: fmt_int(load[c], lang) for c in ("rows_read", *datahealth.COUNT_COLUMNS)}
         st.success(
-            t("datahealth.upload_loaded", name=item["name"], kind=load["kind"], **counts), icon=":material/done:"
+            t("datahealth.upload_loaded", name=plain(item["name"]), kind=load["kind"], **counts), icon=":material/done:"
         )
         if load["quarantined"]:
             rows = data_health.quarantine_rows(scope, load["load_id"], load["path"], load["sheet"])

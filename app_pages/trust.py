@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import trust
 from ui import auth, charts_trust, data, data_trust
 from ui.filters import current_filters
-from ui.i18n import current_language, fmt_int, fmt_num, t
+from ui.i18n import current_language, fmt_int, fmt_num, plain, t
 
 lang = current_language()
 scope = data.viewer_scope()
@@ -162,6 +162,6 @@ with st.expander(t("trust.method"), expanded=False):
         hide_index=True,
     )
     if result.unknown_items:
-        st.caption(t("trust.unknown_items", items=", ".join(result.unknown_items)))
+        st.caption(t("trust.unknown_items", items=plain(", ".join(result.unknown_items))))
 if auth.small_count_note():
     st.caption(auth.small_count_note())

@@ -11,7 +11,7 @@ from etl.cases import WINDOW_DAYS
 from etl.corrections import write_correction
 from ui import charts_voices, data, data_voices
 from ui.filters import current_filters
-from ui.i18n import current_language, fmt_datetime, fmt_int, fmt_num, fmt_period, t
+from ui.i18n import current_language, fmt_datetime, fmt_int, fmt_num, fmt_period, plain, t
 
 lang = current_language()
 scope = data.viewer_scope()
@@ -69,15 +69,15 @@ else:
     if found is not None:
         opinion = found["opinion"]
         with st.container(border=True):
-            st.subheader(t("voices.detail", id=opinion["source_id"]))
-            st.write(opinion["content"])
+            st.subheader(t("voices.detail", id=plain(opinion["source_id"])))
+            st.text(opinion["content"])
             confidence = opinion.get("field_confidence")
             st.caption(
                 t(
                     "voices.detail_meta",
                     received=fmt_datetime(opinion["received_at"], lang),
                     channel=channel_names.get(opinion["channel"], opinion["channel"]),
-                    agency=opinion["agency"] or "—",
+                    agency=plain(opinion["agency"] or "—"),
                     field=field_names.get(opinion["field"], t("origin.none")),
                     origin=t(f"origin.{opinion['field_origin'] or 'none'}"),
                     confidence=f", {fmt_num(100 * confidence, lang, 0)}%" if confidence is not None else "",

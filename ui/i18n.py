@@ -6,6 +6,7 @@ the URL (`?lang=en`). `text()` is pure (for chart builders and tests); `t()` use
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import streamlit as st
@@ -1507,3 +1508,19 @@ def fmt_datetime(moment: datetime, lang: str) -> str:
 
 def fmt_period(date_from: date, date_to: date, lang: str) -> str:
     return f"{fmt_date(date_from, lang)}–{fmt_date(date_to, lang)}"
+
+
+WORD_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)https?\\?:|www|@|ftp\\?:|mailto\\?:")
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#!|~$:"})
+
+
+def plain(value: object) -> str:
+    """Text from the data (an agency, a file name, a reason) made inert inside a Markdown string: every
+    character Markdown, Streamlit's `:colour[…]`/`:material/…:` directives or LaTeX could act on is
+    backslash-escaped, so `![](http://…)` shows as those characters and never fetches or links anything;
+    GFM's bare-URL and e-mail autolinks ignore escapes, so an invisible word joiner follows `http:`, `www`
+    and `@`.
+    Long opinion texts are shown with `st.text` instead, which interprets nothing."""
+    text = ("" if value is None else str(value)).translate(_MARKDOWN_SPECIAL).replace("\n", " ")
+    return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)

@@ -41,3 +41,15 @@ def test_number_formats():
     assert fmt_num(1234.56, "vi") == "1.234,6" and fmt_num(1234.56, "en") == "1,234.6"
     assert fmt_pct(0.283, "vi") == "28,3%"
     assert fmt_pct(5.4, "en", signed=True) == "+5.4%" and fmt_pct(-5.4, "vi", signed=True) == "-5,4%"
+
+
+def test_plain_makes_data_inert_in_markdown() -> None:
+    from ui.i18n import WORD_JOINER, plain
+
+    shown = plain("![](http://x.example/p.png) [bấm](https://y.example) :red[UBND] $x$ <b> a@b.vn www.z.vn")
+    for construct in ("![", "](", ":red[", "$x$", "<b>", "http://", "https://", "a@b", "www."):
+        assert construct not in shown
+    assert shown.replace("\\", "").replace(WORD_JOINER, "") == (
+        "![](http://x.example/p.png) [bấm](https://y.example) :red[UBND] $x$ <b> a@b.vn www.z.vn"
+    )
+    assert plain(None) == "" and plain("Đã trả lời") == "Đã trả lời"
