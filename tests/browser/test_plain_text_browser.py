@@ -21,7 +21,9 @@ pytestmark = [
 PERIOD = "period=2026-05-01&period=2026-07-31"
 PORT = free_port()
 HOST = f"http://127.0.0.1:{PORT}"
-TEXT = f"Đường làng ngập nước hoemakeup ![]({HOST}/pixel.png) xem [ảnh hiện trường]({HOST}/phish) <img src={HOST}/raw.png>"
+TEXT = (
+    f"Đường làng ngập nước hoemakeup ![]({HOST}/pixel.png) xem [ảnh hiện trường]({HOST}/phish) <img src={HOST}/raw.png>"
+)
 AGENCY = f"![]({HOST}/agency.png) :red[UBND] $x$"
 SOURCE_ID = f"![]({HOST}/id.png)"
 
