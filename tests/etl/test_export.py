@@ -170,3 +170,11 @@ def test_no_module_writes_a_csv_of_its_own() -> None:
             if relative not in allowed and pattern.search(path.read_text(encoding="utf-8")):
                 found.append(relative)
     assert found == []
+
+
+def test_tables_offer_no_export_around_the_safe_writer() -> None:
+    """st.dataframe's own CSV download writes cells verbatim and bypasses the audit log: it is switched off."""
+    import tomllib
+
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert settings["client"]["disableDataExport"] is True
