@@ -270,3 +270,21 @@ def test_stratum_population_gives_the_finite_population_correction(fixture, resu
     mixed = trust.compute(replace(data, responses=noisy), draws=20).index.filter(pl.col("wave") == "2025Q2")
     riser = mixed.join(result.index, on=key, suffix="_srs").filter(pl.col("province_code") == RISER)
     assert riser["se"][0] == pytest.approx(riser["se_srs"][0], rel=1e-12)
+
+
+def test_a_warehouse_without_the_stratum_population_column_still_reads(fixture, tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "old.duckdb"
+    shutil.copyfile(fixture.warehouse.path, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("ALTER TABLE survey_response DROP COLUMN stratum_population")
+    con.close()
+    con = open_warehouse(copy)
+    try:
+        data = trust.read_survey(con, Scope(province_code=RISER))
+    finally:
+        con.close()
+    assert data.responses.height > 0 and data.responses["stratum_population"].null_count() == data.responses.height
