@@ -48,7 +48,7 @@ class RakeResult:
     max_error: float  # largest |achieved − target| / target over all margins, at the end
     empty_categories: tuple[str, ...]  # "dimension=category" with population but no respondent
     base_weights: np.ndarray | None = None  # the weights raking started from
-    cells: np.ndarray | None = None  # n × margins: each row's raked category, numbered across margins (−1: none)
+    cells: np.ndarray | None = None  # n × dimensions: each row's raked category, numbered across them (−1: none)
 
 
 def rake(
@@ -70,7 +70,9 @@ def rake(
     w = np.ones(n) if base_weights is None else np.asarray(base_weights, dtype=float).copy()
     plan = []
     empty: list[str] = []
-    for dim, cats in categories.items():
+    cells = np.full((n, len(categories)), -1, dtype=np.int64)  # one column per dimension given
+    first = 0
+    for column, (dim, cats) in enumerate(categories.items()):
         cats = np.asarray(cats, dtype=object)
         wanted = targets.get(dim, {})
         present = [c for c in wanted if np.any(cats == c)]
@@ -82,6 +84,8 @@ def rake(
         for j, c in enumerate(present):
             codes[cats == c] = j
         plan.append((codes, np.array([wanted[c] * scale for c in present], dtype=float)))
+        cells[:, column] = np.where(codes >= 0, codes + first, -1)
+        first += len(present)
     base = w.copy()
     iterations, error = 0, 0.0
     while iterations < max_iter:
@@ -100,11 +104,6 @@ def rake(
         )
         if error < tol:
             break
-    cells = np.full((n, len(plan)), -1, dtype=np.int64)
-    first = 0
-    for j, (codes, target) in enumerate(plan):
-        cells[:, j] = np.where(codes >= 0, codes + first, -1)
-        first += target.size
     return RakeResult(w, iterations, error < tol, error, tuple(empty), base, cells)
 
 
@@ -370,11 +369,11 @@ def _calibration_residuals(scores: sparse.csc_array, weights: np.ndarray, calibr
 
 def _domain_df(design: _Design) -> np.ndarray:
     """Degrees of freedom per domain: PSUs with a respondent in it minus strata with one (at least 1)."""
-    psus = np.unique(np.stack([design.domain, design.psu]), axis=1)
-    strata = np.unique(np.stack([design.domain, design.stratum]), axis=1)
-    n_psu = np.bincount(psus[0], minlength=design.n_domains)
-    n_str = np.bincount(strata[0], minlength=design.n_domains)
-    return np.maximum(n_psu - n_str, 1)
+    n_psu, n_strata = int(design.psu.max(initial=-1)) + 1, design.finite.size
+    psus = np.unique(design.domain * n_psu + design.psu) // max(n_psu, 1)  # (domain, PSU) pairs, by domain
+    strata = np.unique(design.domain * n_strata + design.stratum) // n_strata
+    counts = np.bincount(psus, minlength=design.n_domains) - np.bincount(strata, minlength=design.n_domains)
+    return np.maximum(counts, 1)
 
 
 def combination_se(estimates: DomainEstimates, coefficients: np.ndarray) -> np.ndarray:

@@ -297,3 +297,17 @@ def test_lonely_psu_options_match_r_survey(option: str, se: float) -> None:
         domain_means(y, w, _whole(data), 1, strata, lonely_psu="fail")
     certain = domain_means(y, w, _whole(data), 1, strata, fpc=np.where(strata == 413, 1, 1000), lonely_psu=option)
     assert certain.se[0, 0] == pytest.approx(5.7344, rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("option", "se"),
+    [("adjust", [7.729979, 23.419058, 20.817080]), ("average", [7.970301, 23.419058, 20.817080])],
+)
+def test_lonely_psu_options_in_domains_match_r_survey(option: str, se: list[float]) -> None:
+    """svyby(~api00, ~stype, svydesign(id=~1, weights=~pw, strata=~dnum, data=apiclus1), svymean) under
+    options(survey.lonely.psu=...) (R survey 4.1-1): district 413's school is elementary, so only E moves."""
+    data = _external("apiclus1")
+    _, stype = np.unique(data["stype"].to_numpy(), return_inverse=True)
+    y, w, strata = data["api00"].to_numpy().astype(float), data["pw"].to_numpy(), data["dnum"].to_numpy()
+    by = domain_means(y, w, stype, 3, strata, lonely_psu=option)
+    assert by.se[:, 0] == pytest.approx(se, rel=1e-6)
