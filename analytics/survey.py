@@ -66,7 +66,7 @@ def rake(
     population but no respondent cannot be matched: its population is spread over the other categories of
     that dimension (reported in `empty_categories`), so the weights still sum to the population.
     """
-    n = next(iter(categories.values())).shape[0] if categories else 0
+    n = len(next(iter(categories.values()))) if categories else 0
     w = np.ones(n) if base_weights is None else np.asarray(base_weights, dtype=float).copy()
     plan = []
     empty: list[str] = []
