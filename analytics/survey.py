@@ -8,8 +8,9 @@ first-stage stratum, in PSUs; then each stratum's term is scaled by 1 − n_h/N_
 is its own PSU, without strata the sample is one stratum. Domain estimation keeps the full design (zeros
 outside the domain). After raking (`calibration=`) each respondent's linearised value is its calibration
 residual wᵢ(zᵢ − xᵢ′B̂), B̂ from the base-weighted least-squares fit of zᵢ on the margin indicators xᵢ
-(Deville & Särndal 1992; R's `calibrate(..., calfun="raking")`, and R's `rake` on the `api` example), so the
-margins the weights were raked to carry no sampling error. A stratum with a single PSU is handled as
+(Deville & Särndal 1992; R's `calibrate(..., calfun="raking")`), so the margins the weights were raked to
+carry no sampling error. R's `rake()` agrees when the base weights are equal within the margins (the `api`
+example) and differs by about 0.1% otherwise (it projects without the base weights). A stratum with a single PSU is handled as
 `lonely_psu` says (R's option names; default "adjust": centred at the mean of all PSU totals, conservative).
 Confidence intervals use Student's t with (PSUs − strata) degrees of freedom in the domain.
 """

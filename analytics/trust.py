@@ -187,9 +187,8 @@ def survey_weights(responses: pl.DataFrame, margins: pl.DataFrame) -> pl.DataFra
     combine into national figures by population. Design keys: `stratum_key` (province + stratum) and `psu_key`
     (the PSU, or the respondent itself); `stratum_population` kept only where it is one number per stratum
     and at least its sampled PSUs (else no finite-population correction there). What raking did, for the
-    standard errors (`calibration`): `base_weight` (the weight raking started from) and `rake_<dimension>`
-    (the raked category's number in the province's `rake` result; null: not adjusted on that margin; see
-    `rake_calibration`)."""
+    standard errors (`rake_calibration`): `base_weight` (the weight raking started from) and `rake_<dimension>`
+    (the raked category's number in the province's `rake` result; null: not adjusted on that margin)."""
     frame = responses.with_columns(
         age_group(pl.col("age")).alias("age_group"),
         urban_category(pl.col("urban")).alias("urban_cat"),
