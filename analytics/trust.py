@@ -19,7 +19,15 @@ from scipy import stats
 from analytics.db import query
 from analytics.filters import Filters
 from analytics.scope import Scope, scope_predicate
-from analytics.survey import age_group, combination_se, domain_means, rake, t_interval, urban_category
+from analytics.survey import (
+    RakeResult,
+    age_group,
+    combination_se,
+    domain_means,
+    rake,
+    t_interval,
+    urban_category,
+)
 from etl.items import Break, Catalogue, catalogue
 
 MERGER_DATE = date(2025, 7, 1)  # 34 provinces from 1 July 2025
@@ -37,7 +45,8 @@ class SurveyData:
 
     responses: (
         pl.DataFrame
-    )  # wave, response_id, province_code, interviewed_at, mode, sex, age, urban, weight, stratum, psu
+    )  # wave, response_id, province_code, interviewed_at, mode, sex, age, urban, weight, stratum, psu,
+    # stratum_population
     answers: pl.DataFrame  # wave, response_id, item, value (catalogue items only)
     margins: pl.DataFrame  # province_code, dimension, category, population
     provinces: pl.DataFrame  # province_code, name_vi, name_short, region
@@ -81,11 +90,18 @@ def read_survey(con: duckdb.DuckDBPyConnection, scope: Scope, items: Catalogue |
     """Responses, catalogue answers, margins and province names in `scope`; unknown `q_` items listed."""
     cat = items or catalogue()
     where, params = scope_predicate(scope, "r")
+    # A warehouse from before 2026-12 has no stratum population until its next load upgrades it.
+    has_population = query(
+        con,
+        """SELECT count(*) AS n FROM duckdb_columns()
+           WHERE table_name = 'survey_response' AND column_name = 'stratum_population'""",
+    )["n"][0]
+    population = "r.stratum_population" if has_population else "NULL::DOUBLE AS stratum_population"
     responses = query(
         con,
         f"""
         SELECT r.wave, r.response_id, r.province_code, r.interviewed_at, r.mode, r.sex, r.age, r.urban,
-               r.weight, r.stratum, r.psu
+               r.weight, r.stratum, r.psu, {population}
         FROM survey_response r
         WHERE {where}
         ORDER BY r.wave, r.response_id
@@ -169,16 +185,23 @@ def survey_weights(responses: pl.DataFrame, margins: pl.DataFrame) -> pl.DataFra
     - `unweighted`: no margins for the province (each respondent counts once).
     Weights are then scaled to sum to the province's adult population (its margins total) so that provinces
     combine into national figures by population. Design keys: `stratum_key` (province + stratum) and `psu_key`
-    (the PSU, or the respondent itself)."""
+    (the PSU, or the respondent itself); `stratum_population` kept only where it is one number per stratum
+    and at least its sampled PSUs (else no finite-population correction there). What raking did, for the
+    standard errors (`rake_calibration`): `base_weight` (the weight raking started from) and `rake_<dimension>`
+    (the raked category's number in the province's `rake` result; null: not adjusted on that margin)."""
     frame = responses.with_columns(
         age_group(pl.col("age")).alias("age_group"),
         urban_category(pl.col("urban")).alias("urban_cat"),
     )
+    if "stratum_population" not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("stratum_population"))
     totals = margins.filter(pl.col("dimension") == "sex").group_by("province_code").agg(pl.col("population").sum())
+    cell_columns = [f"rake_{d}" for d in RAKE_DIMENSIONS]
     parts = []
     for (_wave, province), group in frame.group_by("wave", "province_code", maintain_order=True):
         design = group["weight"].is_not_null().all() and bool((group["weight"] > 0).all())
         own = margins.filter(pl.col("province_code") == province)
+        cells = {c: pl.lit(None, dtype=pl.Int64).alias(c) for c in cell_columns}
         if design:
             w, source = group["weight"].to_numpy().astype(float), "design"
         elif own.height:
@@ -190,16 +213,35 @@ def survey_weights(responses: pl.DataFrame, margins: pl.DataFrame) -> pl.DataFra
                 "age_group": group["age_group"].to_numpy(),
                 "urban": group["urban_cat"].to_numpy(),
             }
-            w, source = rake({d: cats[d] for d in RAKE_DIMENSIONS if d in targets}, targets).weights, "raked"
+            dims = [d for d in RAKE_DIMENSIONS if d in targets]
+            raked = rake({d: cats[d] for d in dims}, targets)
+            w, source = raked.weights, "raked"
+            for j, d in enumerate(dims):
+                codes = raked.cells[:, j]  # one column per dimension raked on
+                own_cells = pl.Series(f"rake_{d}", codes, dtype=pl.Int64)
+                cells[f"rake_{d}"] = own_cells.scatter(np.flatnonzero(codes < 0), None)
         else:
             w, source = np.ones(group.height), "unweighted"
-        parts.append(group.with_columns(pl.Series("final_weight", w), pl.lit(source).alias("weight_source")))
+        base = np.ones(group.height) if source == "raked" else w
+        parts.append(
+            group.with_columns(
+                pl.Series("final_weight", w),
+                pl.lit(source).alias("weight_source"),
+                pl.Series("base_weight", base),
+                *cells.values(),
+            )
+        )
     if not parts:
         return frame.with_columns(
-            pl.lit(None, dtype=pl.Float64).alias("final_weight"), pl.lit(None, dtype=pl.String).alias("weight_source")
+            pl.lit(None, dtype=pl.Float64).alias("final_weight"),
+            pl.lit(None, dtype=pl.String).alias("weight_source"),
+            pl.lit(None, dtype=pl.Float64).alias("base_weight"),
+            *(pl.lit(None, dtype=pl.Int64).alias(c) for c in cell_columns),
+            pl.lit(None, dtype=pl.String).alias("stratum_key"),
+            pl.lit(None, dtype=pl.String).alias("psu_key"),
         )
     out = pl.concat(parts).join(totals.rename({"population": "adults"}), on="province_code", how="left")
-    return out.with_columns(
+    out = out.with_columns(
         pl.when(pl.col("adults").is_not_null())
         .then(pl.col("final_weight") / pl.col("final_weight").sum().over("wave", "province_code") * pl.col("adults"))
         .otherwise(pl.col("final_weight"))
@@ -207,6 +249,36 @@ def survey_weights(responses: pl.DataFrame, margins: pl.DataFrame) -> pl.DataFra
         pl.concat_str(pl.col("province_code"), pl.col("stratum").fill_null(""), separator="|").alias("stratum_key"),
         pl.coalesce(pl.col("psu"), pl.col("response_id")).alias("psu_key"),
     ).drop("adults")
+    stratum = ["wave", "stratum_key"]
+    population = pl.col("stratum_population")
+    usable = (
+        population.is_not_null().all().over(stratum)
+        & (population.n_unique().over(stratum) == 1)
+        & (population >= pl.col("psu_key").n_unique().over(stratum))
+    )
+    return out.with_columns(pl.when(usable).then(population).otherwise(None).alias("stratum_population"))
+
+
+def rake_calibration(frame: pl.DataFrame) -> RakeResult | None:
+    """The raking of `survey_weights` for these rows (each province raked to its own margins) as one
+    calibration for `domain_means`; None when no row was raked."""
+    raked = frame["weight_source"] == "raked"
+    if not raked.any():
+        return None
+    keys = frame.select(
+        pl.when(raked & pl.col(f"rake_{d}").is_not_null())
+        .then(pl.concat_str("wave", "province_code", pl.lit(d), pl.col(f"rake_{d}").cast(pl.String), separator="|"))
+        .alias(d)
+        for d in RAKE_DIMENSIONS
+    )
+    known = pl.concat([keys[d] for d in RAKE_DIMENSIONS]).drop_nulls().unique().sort()
+    numbers = pl.Series(np.arange(known.len()), dtype=pl.Int64)
+    cells = np.column_stack(
+        [keys[d].replace_strict(known, numbers, default=None).fill_null(-1).to_numpy() for d in RAKE_DIMENSIONS]
+    )
+    weights = frame["final_weight"].to_numpy().astype(float)
+    base = frame["base_weight"].to_numpy().astype(float)
+    return RakeResult(weights, 0, True, 0.0, (), base, cells.astype(np.int64))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -247,6 +319,7 @@ def _estimate_wave(
     codes = frame["province_code"].to_numpy() if level == "province" else np.array(["00"] * frame.height)
     domains, domain = np.unique(codes, return_inverse=True)
     values = frame.select(dims).to_numpy().astype(float)
+    population = frame["stratum_population"].to_numpy().astype(float)  # null -> NaN: no correction
     est = domain_means(
         values,
         frame["final_weight"].to_numpy(),
@@ -254,6 +327,8 @@ def _estimate_wave(
         domains.size,
         frame["stratum_key"].to_numpy(),
         frame["psu_key"].to_numpy(),
+        calibration=rake_calibration(frame),
+        fpc=population if np.isfinite(population).any() else None,
     )
     index = est.estimate @ index_weights
     se = combination_se(est, index_weights)

@@ -60,7 +60,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
     "survey": {
         "response_id": "2026Q2-000001", "wave": "2026Q2", "interviewed_at": "2026-05-12", "province_code": "01",
         "commune_code": "00097", "mode": "face_to_face", "sex": "female", "age": "34", "urban": "true",
-        "ethnicity": "Kinh", "weight": "1520.5", "stratum": "01-U", "psu": "00097",
+        "ethnicity": "Kinh", "weight": "1520.5", "stratum": "01-U", "psu": "00097", "stratum_population": "51",
         "q_trust_front": "4", "q_trust_overall": "7",
     },
     "membership": {
@@ -89,6 +89,14 @@ EXAMPLES: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
+DESIGN_NOTE = (
+    "Sample design (optional; docs/trust-index.md): `weight` is the design weight; `stratum` and `psu` the "
+    "stratum and first-stage sampling unit (primary sampling unit, PSU) of a stratified cluster sample; "
+    "`stratum_population` the size of the stratum's population counted in first-stage units (the number of "
+    "communes or villages it holds when `psu` is given, of adults when respondents are drawn directly), the "
+    "same on every row of the stratum: standard errors then carry the finite-population correction 1 − n/N. "
+    "Leave it empty when the sample is small beside the population or the size is unknown."
+)
 SURVEY_ITEMS = (
     "`q_trust_front`, `q_trust_commune`, `q_responsive_1`, `q_responsive_2`, `q_integrity_1`, `q_integrity_2`, "
     "`q_fair_1`, `q_open_1`, `q_reliable_1` (1–5) and `q_trust_overall` (0–10)"
@@ -190,6 +198,7 @@ def _kind_section(kind: k.Kind) -> str:
         )
         lines += ["", f"Survey items: one column per item, named `{kind.item_prefix}<code>`; the scale of each item is in "
                   f"the item catalogue. The demo writes {SURVEY_ITEMS}; an empty cell is a missing answer."]  # fmt: skip
+        lines += ["", DESIGN_NOTE]
     example = EXAMPLES[kind.name]
     names = list(example)
     by_name = {c.name: c for c in kind.columns}

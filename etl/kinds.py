@@ -176,6 +176,7 @@ SURVEY = Kind(
         _c("weight", "trong_so", FLOAT, low=0),
         _c("stratum", "tang", CODE),
         _c("psu", "don_vi_mau", CODE),
+        _c("stratum_population", "dan_so_tang", FLOAT, low=1),
     ),
     key=("wave", "response_id"),
     title_vi="Phiếu khảo sát niềm tin",

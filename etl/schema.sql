@@ -162,6 +162,7 @@ CREATE TABLE IF NOT EXISTS survey_response (
     weight         DOUBLE,
     stratum        VARCHAR,
     psu            VARCHAR,
+    stratum_population DOUBLE,             -- first-stage units in the stratum's population (finite-population correction)
     row_hash       UBIGINT NOT NULL,
     load_id        VARCHAR NOT NULL
 );

@@ -183,6 +183,8 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> None:
         for column in ("phone_hash", "id_hash"):
             con.execute(f"ALTER TABLE feedback ALTER {column} TYPE UHUGEINT USING {stored_hash_sql(column)}")
         cases.link_cases(con)  # the case groups are keyed by the hash too: regrouped from scratch
+    if "stratum_population" not in column_types(con, "survey_response"):  # finite-population correction, 2026-12
+        con.execute("ALTER TABLE survey_response ADD COLUMN stratum_population DOUBLE")
 
 
 def _verify(path: Path) -> None:

@@ -4,6 +4,7 @@ be recomputed by hand, small provinces not scored, unknown items ignored, real c
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -200,3 +201,90 @@ def test_role_rule_hides_index_cells_on_too_few_respondents(result) -> None:
         assert shown.index.filter(pl.col("province_code") == SMALL)["n"].drop_nulls().min() >= 10  # 20: shown
     exact = protected.trust_result(made, "analyst", "export")
     assert exact.index.filter(tiny)["index"][0] == made.index.filter(tiny)["index"][0]
+
+
+def _survey_data(fixture: TrustFixture) -> trust.SurveyData:
+    con = open_warehouse(fixture.warehouse.path)
+    try:
+        return trust.read_survey(con, Scope.all())
+    finally:
+        con.close()
+
+
+def test_raked_standard_errors_use_the_calibration_residuals(fixture, result) -> None:
+    """A raked province-wave recomputed by hand: rake its respondents to its margins, then the design-based
+    SE from the calibration residuals (as R's survey does after rake); the weights-as-fixed SE differs."""
+    from analytics.survey import combination_se, rake
+
+    wave, province = "2025Q4", fixture.provinces[2]
+    weighted = trust.survey_weights(_survey_data(fixture).responses, fixture.margins)
+    own = weighted.filter((pl.col("wave") == wave) & (pl.col("province_code") == province)).sort("response_id")
+    assert set(own["weight_source"]) == {"raked"}
+    targets: dict[str, dict[str, float]] = {}
+    for dim, category, population in (
+        fixture.margins.filter(pl.col("province_code") == province).select("dimension", "category", "population")
+    ).iter_rows():
+        targets.setdefault(dim, {})[category] = float(population)
+    cats = {"sex": own["sex"], "age_group": own["age_group"], "urban": own["urban_cat"]}
+    raked = rake({d: cats[d].to_numpy() for d in targets}, targets)
+    scores = trust.respondent_scores(fixture.answers.filter(pl.col("wave") == wave), catalogue())
+    frame = own.join(scores, on=["wave", "response_id"], how="left")
+    args = (frame.select(DIMS).to_numpy().astype(float), raked.weights, np.zeros(frame.height, dtype=int), 1)
+    design = (frame["stratum_key"].to_numpy(), frame["psu_key"].to_numpy())
+    calibrated = domain_means(*args, *design, calibration=raked)
+    fixed = domain_means(*args, *design)
+    equal = np.full(len(DIMS), 1 / len(DIMS))
+    row = result.index.filter((pl.col("wave") == wave) & (pl.col("province_code") == province)).row(0, named=True)
+    assert row["se"] == pytest.approx(combination_se(calibrated, equal)[0], rel=1e-9)
+    assert row["se"] != pytest.approx(combination_se(fixed, equal)[0], rel=1e-3)
+    dims = result.dimensions.filter(
+        (pl.col("level") == "province") & (pl.col("wave") == wave) & (pl.col("province_code") == province)
+    )
+    assert dims.sort(pl.col("dimension").replace_strict({d: i for i, d in enumerate(DIMS)}))["se"].to_list() == (
+        pytest.approx(calibrated.se[0].tolist(), rel=1e-9)
+    )
+
+
+def test_stratum_population_gives_the_finite_population_correction(fixture, result) -> None:
+    """2025Q2 has strata and PSUs: a stratum population of twice its sampled PSUs halves every province's
+    variance (1 − n/N = 1/2); a stratum whose rows disagree gets no correction."""
+    data = _survey_data(fixture)
+    sampled = pl.col("psu").n_unique().over("wave", "stratum")
+    doubled = data.responses.with_columns(
+        pl.when(pl.col("wave") == "2025Q2").then(2.0 * sampled).otherwise(None).alias("stratum_population")
+    )
+    corrected = trust.compute(replace(data, responses=doubled), draws=20)
+    key = ["wave", "province_code"]
+    both = corrected.index.join(result.index, on=key, suffix="_srs").filter(pl.col("se").is_not_null())
+    early = both.filter(pl.col("wave") == "2025Q2")
+    assert early.height > 5
+    assert (early["se"] / early["se_srs"]).to_list() == pytest.approx([np.sqrt(0.5)] * early.height, rel=1e-9)
+    later = both.filter(pl.col("wave") != "2025Q2")
+    assert (later["se"] == later["se_srs"]).all()
+    noisy = doubled.with_columns(  # one province's stratum gives two different sizes: ignored there
+        pl.when(pl.col("response_id").str.ends_with("0001") & (pl.col("province_code") == RISER))
+        .then(pl.col("stratum_population") + 1)
+        .otherwise(pl.col("stratum_population"))
+        .alias("stratum_population")
+    )
+    mixed = trust.compute(replace(data, responses=noisy), draws=20).index.filter(pl.col("wave") == "2025Q2")
+    riser = mixed.join(result.index, on=key, suffix="_srs").filter(pl.col("province_code") == RISER)
+    assert riser["se"][0] == pytest.approx(riser["se_srs"][0], rel=1e-12)
+
+
+def test_a_warehouse_without_the_stratum_population_column_still_reads(fixture, tmp_path: Path) -> None:
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "old.duckdb"
+    shutil.copyfile(fixture.warehouse.path, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("ALTER TABLE survey_response DROP COLUMN stratum_population")
+    con.close()
+    con = open_warehouse(copy)
+    try:
+        data = trust.read_survey(con, Scope(province_code=RISER))
+    finally:
+        con.close()
+    assert data.responses.height > 0 and data.responses["stratum_population"].null_count() == data.responses.height
