@@ -23,8 +23,19 @@ from analytics.survey import age_group, combination_se, domain_means, rake, t_in
 from etl.items import Break, Catalogue, catalogue
 
 MERGER_DATE = date(2025, 7, 1)  # 34 provinces from 1 July 2025
-RANK_DRAWS = 1000
+RANK_DRAWS = 10_000  # simulated max-|t| statistics per wave for the rank intervals' critical values
 RANK_SEED = 20250701
+RANK_LEVEL = 0.90  # of both rank intervals (marginal and simultaneous); the page prints it
+RANK_COLUMNS = (
+    "rank",
+    "rank_low",
+    "rank_high",
+    "rank_low_joint",
+    "rank_high_joint",
+    "quartile",
+    "quartile_low_joint",
+    "quartile_high_joint",
+)
 SCHEMES = ("equal", "expert", "pca")
 AGGREGATIONS = ("arithmetic", "geometric")
 MAIN = ("equal", "arithmetic")
@@ -295,19 +306,47 @@ def _estimate_wave(
     return wide, long
 
 
-def rank_intervals(index: pl.DataFrame, draws: int = RANK_DRAWS, seed: int = RANK_SEED) -> pl.DataFrame:
-    """Per wave, rank (1 = highest index) and a Monte-Carlo rank interval: the index of every scored province
-    is drawn `draws` times from Normal(index, se); rank_mid is the median rank, rank_low/rank_high the 5th/95th
-    percentiles. Quartile groups as PAPI publishes them: 1 = the highest quarter of scored provinces."""
+def rank_intervals(
+    index: pl.DataFrame, draws: int = RANK_DRAWS, seed: int = RANK_SEED, *, level: float = RANK_LEVEL
+) -> pl.DataFrame:
+    """Per wave, the rank of every scored province (1 = highest index) and two rank intervals at `level`
+    (docs/trust-index.md §6; Mogstad, Romano, Shaikh & Wilhelm 2024):
+
+    - `rank_low`–`rank_high` (marginal): covers the province's true rank with probability ≥ `level`, for
+      that province seen alone;
+    - `rank_low_joint`–`rank_high_joint` (simultaneous): cover the true ranks of all the wave's provinces at
+      once with probability ≥ `level` — the one to use for a group ("the bottom five", a quartile group).
+
+    Both come from confidence intervals for the pairwise differences (independent samples: se √(se_j² +
+    se_k²)) with a max-|t| critical value simulated from Student's t with each province's `df` (normal
+    when the column is absent or null): province k is surely above j when the whole interval of θ_k − θ_j is
+    above 0. A province without a usable standard error (null, NaN, negative, or df ≤ 0) is ranked on its point
+    estimate but could be anywhere: its intervals span every position, and it is never surely above or below
+    another province. `quartile` is the PAPI group of the point rank (1 = the highest quarter);
+    `quartile_low_joint`–`quartile_high_joint` the groups the simultaneous interval allows."""
+    if not 0 < level < 1:
+        raise ValueError(f"rank interval level must be between 0 and 1 (e.g. 0.90), not {level!r}")
+    if draws < 1:
+        raise ValueError(f"rank intervals need at least one simulation draw, not {draws!r}")
+    missing = {"province_code", "wave", "index", "se"} - set(index.columns)
+    if missing:
+        raise ValueError(f"rank_intervals needs the columns {', '.join(sorted(missing))} in the index frame")
     rng = np.random.default_rng(seed)
     parts = []
-    for (wave,), group in index.filter(pl.col("index").is_not_null()).group_by("wave", maintain_order=True):
+    for (wave,), group in index.filter(pl.col("index").fill_nan(None).is_not_null()).group_by("wave", maintain_order=True):
         group = group.sort("province_code")
-        est = group["index"].to_numpy()
-        se = np.nan_to_num(group["se"].to_numpy())
-        sims = est[None, :] + rng.standard_normal((draws, est.size)) * se[None, :]
-        ranks = (-sims).argsort(axis=1).argsort(axis=1) + 1
+        est = group["index"].to_numpy().astype(float)
+        se = group["se"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        df = (
+            group["df"].cast(pl.Float64).fill_null(np.inf).fill_nan(np.inf).to_numpy()
+            if "df" in group.columns
+            else np.full(est.size, np.inf)
+        )
+        known = np.isfinite(se) & (se >= 0) & (df > 0)
+        marginal, joint = _max_t_critical_values(se[known], df[known], level, draws, rng)
         rank = stats.rankdata(-est, method="min").astype(int)
+        low, high = _rank_bounds(est, se, known, _spread(marginal, known))
+        low_joint, high_joint = _rank_bounds(est, se, known, np.full(est.size, joint))
         m = est.size
         parts.append(
             pl.DataFrame(
@@ -315,18 +354,79 @@ def rank_intervals(index: pl.DataFrame, draws: int = RANK_DRAWS, seed: int = RAN
                     "province_code": group["province_code"],
                     "wave": wave,
                     "rank": rank,
-                    "rank_mid": np.median(ranks, axis=0),
-                    "rank_low": np.percentile(ranks, 5, axis=0, method="lower").astype(int),
-                    "rank_high": np.percentile(ranks, 95, axis=0, method="higher").astype(int),
-                    "quartile": 1 + (4 * (rank - 1)) // m,
+                    "rank_low": low,
+                    "rank_high": high,
+                    "rank_low_joint": low_joint,
+                    "rank_high_joint": high_joint,
+                    "quartile": _quartile(rank, m),
+                    "quartile_low_joint": _quartile(low_joint, m),
+                    "quartile_high_joint": _quartile(high_joint, m),
                 }
             )
         )
     if not parts:
-        schema = {"province_code": pl.String, "wave": pl.String, "rank": pl.Int64, "rank_mid": pl.Float64}
-        schema |= {"rank_low": pl.Int64, "rank_high": pl.Int64, "quartile": pl.Int64}
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(
+            schema={"province_code": pl.String, "wave": pl.String} | dict.fromkeys(RANK_COLUMNS, pl.Int64)
+        )
     return pl.concat(parts)
+
+
+def _quartile(rank: np.ndarray, m: int) -> np.ndarray:
+    """PAPI's quartile group of a rank among m provinces: 1 = the highest quarter."""
+    return 1 + (4 * (rank - 1)) // m
+
+
+def _spread(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """`values` of the known provinces put back in place among all (infinite for the unknown ones)."""
+    out = np.full(known.size, np.inf)
+    out[known] = values
+    return out
+
+
+def _max_t_critical_values(
+    se: np.ndarray, df: np.ndarray, level: float, draws: int, rng: np.random.Generator, chunk: int = 1000
+) -> tuple[np.ndarray, float]:
+    """Critical values for pairwise differences of independent estimates whose errors are se·t(df): per
+    province j, the `level` quantile of max over k ≠ j of |t_jk| (marginal), and of the max over all pairs
+    (simultaneous), t_jk = ((θ̂_j − θ_j) − (θ̂_k − θ_k)) / √(se_j² + se_k²). The quantile is the
+    ⌈level·(draws + 1)⌉-th smallest of `draws` simulated values, so that a fresh statistic stays below it with
+    probability ≥ level whatever the number of draws (infinite when there are too few draws)."""
+    n = se.size
+    rows = np.zeros((draws, n))
+    sigma = np.sqrt(se[:, None] ** 2 + se[None, :] ** 2)
+    inverse = np.divide(1.0, sigma, out=np.zeros_like(sigma), where=sigma > 0)  # two exact estimates: no error
+    t_df = np.isfinite(df)
+    for start in range(0, draws, chunk):
+        size = min(chunk, draws - start)
+        errors = rng.standard_normal((size, n))
+        if t_df.any():
+            errors[:, t_df] = rng.standard_t(df[t_df], size=(size, int(t_df.sum())))
+        errors *= se
+        if n:
+            rows[start : start + size] = (np.abs(errors[:, :, None] - errors[:, None, :]) * inverse).max(axis=2)
+    order = int(np.ceil(level * (draws + 1)))
+    if order > draws:
+        return np.full(n, np.inf), np.inf
+    marginal = np.sort(rows, axis=0)[order - 1]
+    joint = float(np.sort(rows.max(axis=1, initial=0.0))[order - 1])
+    return marginal, joint
+
+
+def _rank_bounds(
+    est: np.ndarray, se: np.ndarray, known: np.ndarray, critical: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rank bounds from pairwise-difference intervals, row j using its critical value: 1 + the number of
+    provinces surely above j, and m − the number surely below. Pairs with an unknown standard error are never
+    sure, so such a province spans 1..m and leaves room for itself in every other interval."""
+    m = est.size
+    sigma = np.sqrt(se[:, None] ** 2 + se[None, :] ** 2)
+    margin = critical[:, None] * sigma
+    pair = known[:, None] & known[None, :]
+    with np.errstate(invalid="ignore"):  # inf × 0 for two exact estimates: the difference itself decides
+        margin = np.where(sigma > 0, margin, 0.0)
+        above = pair & (est[None, :] - est[:, None] > margin)  # [j, k]: k surely above j
+        below = pair & (est[:, None] - est[None, :] > margin)
+    return 1 + above.sum(axis=1), m - below.sum(axis=1)
 
 
 def sensitivity(index: pl.DataFrame, cat: Catalogue) -> tuple[pl.DataFrame, pl.DataFrame]:

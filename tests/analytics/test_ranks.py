@@ -1,0 +1,143 @@
+"""Rank intervals of the trust index (analytics.trust.rank_intervals): what they cover, checked by simulation
+from known true scores with Student-t errors; a missing standard error is never exact; the simultaneous
+critical value agrees with Tukey's studentized range; the quartile groups follow the simultaneous bounds."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from scipy import stats
+
+from analytics import trust
+from analytics.trust import RANK_LEVEL, rank_intervals
+
+
+def _simulated_waves(
+    theta: np.ndarray, se: np.ndarray, df: np.ndarray, replications: int, seed: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`replications` independent surveys of the same provinces, one per wave: estimate = θ + se·t(df)."""
+    rng = np.random.default_rng(seed)
+    m = theta.size
+    codes = [f"{i:02d}" for i in range(m)]
+    estimates = theta + se * rng.standard_t(df, size=(replications, m))
+    frame = pl.DataFrame(
+        {
+            "province_code": codes * replications,
+            "wave": np.repeat([f"r{r:04d}" for r in range(replications)], m),
+            "index": estimates.ravel(),
+            "se": np.tile(se, replications),
+            "df": np.tile(df, replications),
+        }
+    )
+    truth = pl.DataFrame({"province_code": codes, "true_rank": stats.rankdata(-theta).astype(np.int64)})
+    return frame, truth
+
+
+def _coverage(ranks: pl.DataFrame, truth: pl.DataFrame) -> tuple[float, float]:
+    """Marginal coverage (province-waves whose interval holds the true rank) and simultaneous coverage (waves
+    whose joint intervals hold every province's true rank at once)."""
+    covered = ranks.join(truth, on="province_code").select(
+        "wave",
+        pl.col("true_rank").is_between("rank_low", "rank_high").alias("marginal"),
+        pl.col("true_rank").is_between("rank_low_joint", "rank_high_joint").alias("joint"),
+    )
+    return covered["marginal"].mean(), covered.group_by("wave").agg(pl.col("joint").all())["joint"].mean()  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    ("spacing", "dfs"),
+    [
+        (0.5, [2, 3, 4, 6, 10, 30]),  # crowded, heavy tails: where normal draws under-cover (about 80%)
+        (4.0, [2, 3, 5, 8, 20, 60]),  # spread out: narrow intervals, one wrong "surely above" would show
+    ],
+)
+def test_marginal_and_simultaneous_coverage_reach_the_nominal_level(spacing: float, dfs: list[int]) -> None:
+    m, replications = 12, 300
+    theta = 50 + spacing * np.arange(m)
+    se = np.linspace(1.0, 2.0, m)
+    df = np.resize(np.array(dfs, dtype=float), m)
+    frame, truth = _simulated_waves(theta, se, df, replications, seed=11)
+    ranks = rank_intervals(frame, draws=1000, level=RANK_LEVEL)
+    marginal, joint = _coverage(ranks, truth)
+    assert marginal >= RANK_LEVEL and joint >= RANK_LEVEL
+    width = (ranks["rank_high"] - ranks["rank_low"]).mean()
+    assert width < m - 1  # informative, not every position
+
+
+def test_a_province_without_standard_error_is_never_ranked_exactly() -> None:
+    """Known provinces far apart with tiny SEs are surely ordered among themselves; the one without an SE could
+    be anywhere: its intervals span 1..5 and every other interval leaves room for it."""
+    frame = pl.DataFrame(
+        {
+            "province_code": ["01", "02", "03", "04", "05"],
+            "wave": "w",
+            "index": [40.0, 30.0, 25.0, 20.0, 10.0],
+            "se": [0.01, 0.01, None, 0.01, 0.01],
+            "df": [50, 50, 50, 50, 50],
+        }
+    )
+    ranks = rank_intervals(frame).sort("province_code")
+    unknown = ranks.row(2, named=True)
+    assert unknown["rank"] == 3  # ranked on its point estimate ...
+    assert (unknown["rank_low"], unknown["rank_high"]) == (1, 5)  # ... but could be anywhere
+    assert (unknown["rank_low_joint"], unknown["rank_high_joint"]) == (1, 5)
+    widened = [(1, 2), (2, 3), (1, 5), (3, 4), (4, 5)]  # each would be exact without the unknown province
+    assert ranks.select("rank_low", "rank_high").rows() == widened
+    assert ranks.select("rank_low_joint", "rank_high_joint").rows() == widened
+    # NaN, a negative SE and df ≤ 0 are no standard error either
+    nan, negative, no_df = float("nan"), -1.0, 0
+    for broken in ({"se": [0.01, 0.01, nan, 0.01, 0.01]}, {"se": [0.01, 0.01, negative, 0.01, 0.01]},
+                   {"df": [50, 50, no_df, 50, 50]}):  # fmt: skip
+        again = rank_intervals(frame.with_columns(**{k: pl.Series(v) for k, v in broken.items()})).sort("province_code")
+        assert again.select("rank_low", "rank_high").row(2) == (1, 5)
+
+
+def test_degrees_of_freedom_widen_the_intervals() -> None:
+    """The same estimates and SEs with few degrees of freedom (heavier t tails) give intervals at least as wide
+    as with the normal (no df column), and wider for some province."""
+    theta = 50 + 1.5 * np.arange(10)
+    frame = pl.DataFrame(
+        {"province_code": [f"{i:02d}" for i in range(10)], "wave": "w", "index": theta, "se": 1.0, "df": 3}
+    )
+    few = rank_intervals(frame).sort("province_code")
+    normal = rank_intervals(frame.drop("df")).sort("province_code")
+    width_few = few["rank_high"] - few["rank_low"]
+    width_normal = normal["rank_high"] - normal["rank_low"]
+    assert (width_few >= width_normal).all() and (width_few > width_normal).any()
+
+
+def test_simultaneous_critical_value_is_tukeys_studentized_range() -> None:
+    """Equal SEs, normal errors: max |e_j − e_k| / √2 over all pairs is the studentized range over √2 (Tukey's
+    HSD with infinite df), and for two provinces the marginal value is the normal 95th percentile."""
+    rng = np.random.default_rng(5)
+    _, joint = trust._max_t_critical_values(np.ones(8), np.full(8, np.inf), 0.90, 100_000, rng)
+    assert joint == pytest.approx(stats.studentized_range.ppf(0.90, 8, 10_000) / np.sqrt(2), rel=0.01)
+    marginal, _ = trust._max_t_critical_values(np.ones(2), np.full(2, np.inf), 0.90, 100_000, rng)
+    assert marginal == pytest.approx([stats.norm.ppf(0.95)] * 2, rel=0.01)
+
+
+def test_joint_intervals_hold_the_marginal_ones_and_the_point_rank() -> None:
+    frame, _ = _simulated_waves(50 + np.arange(20.0), np.full(20, 1.5), np.full(20, 8.0), 5, seed=3)
+    ranks = rank_intervals(frame)
+    assert (ranks["rank_low_joint"] <= ranks["rank_low"]).all()
+    assert (ranks["rank_low"] <= ranks["rank"]).all() and (ranks["rank"] <= ranks["rank_high"]).all()
+    assert (ranks["rank_high"] <= ranks["rank_high_joint"]).all()
+    assert (ranks["quartile_low_joint"] <= ranks["quartile"]).all()
+    assert (ranks["quartile"] <= ranks["quartile_high_joint"]).all()
+    wider = rank_intervals(frame, level=0.99)
+    narrower = rank_intervals(frame, level=0.50)
+    assert (wider["rank_high"] - wider["rank_low"]).sum() > (narrower["rank_high"] - narrower["rank_low"]).sum()
+
+
+def test_contract_columns_empty_input_and_bad_arguments() -> None:
+    empty = rank_intervals(pl.DataFrame(schema={"province_code": pl.String, "wave": pl.String,
+                                                "index": pl.Float64, "se": pl.Float64}))  # fmt: skip
+    assert empty.columns[:5] == ["province_code", "wave", "rank", "rank_low", "rank_high"]
+    assert {"rank_low_joint", "rank_high_joint", "quartile_low_joint", "quartile_high_joint"} <= set(empty.columns)
+    frame = pl.DataFrame({"province_code": ["01"], "wave": ["w"], "index": [50.0], "se": [1.0]})
+    assert rank_intervals(frame).select("rank", "rank_low", "rank_high").row(0) == (1, 1, 1)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        rank_intervals(frame, level=90)
+    with pytest.raises(ValueError, match="columns se"):
+        rank_intervals(frame.drop("se"))
