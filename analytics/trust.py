@@ -60,7 +60,7 @@ class TrustResult:
     """Everything the page and the command show (see `compute`)."""
 
     catalogue: Catalogue
-    index: pl.DataFrame  # province × wave: n, index, se, ci_low, ci_high, rank, rank_low, rank_high, quartile, <dims>
+    index: pl.DataFrame  # province × wave: n, index, se, ci_low, ci_high, df, RANK_COLUMNS, <dims>
     dimensions: pl.DataFrame  # long: level, province_code, wave, dimension, n, estimate, se, ci_low, ci_high
     national: pl.DataFrame  # wave: n, index, se, ci_low, ci_high, <dims>
     changes: pl.DataFrame  # level, province_code, wave, previous_wave, change, ci_low, ci_high, significant, break
@@ -333,7 +333,9 @@ def rank_intervals(
         raise ValueError(f"rank_intervals needs the columns {', '.join(sorted(missing))} in the index frame")
     rng = np.random.default_rng(seed)
     parts = []
-    for (wave,), group in index.filter(pl.col("index").fill_nan(None).is_not_null()).group_by("wave", maintain_order=True):
+    for (wave,), group in index.filter(pl.col("index").fill_nan(None).is_not_null()).group_by(
+        "wave", maintain_order=True
+    ):
         group = group.sort("province_code")
         est = group["index"].to_numpy().astype(float)
         se = group["se"].cast(pl.Float64).fill_null(np.nan).to_numpy()
@@ -644,6 +646,10 @@ REPORT_COLUMNS = [
     "rank_low",
     "rank_high",
     "quartile",
+    "rank_low_joint",
+    "rank_high_joint",
+    "quartile_low_joint",
+    "quartile_high_joint",
 ]
 
 
@@ -686,6 +692,22 @@ def province_trend(result: TrustResult, province_code: str) -> pl.DataFrame:
         .select("wave", "n", "index", "ci_low", "ci_high", "rank", "rank_low", "rank_high", "quartile")
         .sort("wave")
     )
+
+
+def quartile_groups(result: TrustResult, wave: str) -> pl.DataFrame:
+    """Per quartile group of `wave` (1 = the highest quarter): `provinces` in it on the point estimate (by
+    rank), `sure` those whose simultaneous rank interval lies wholly inside it, `possible` how many could be in
+    it. Every "surely in the group" of the wave holds at once with probability ≥ RANK_LEVEL."""
+    ranked = result.index.filter((pl.col("wave") == wave) & pl.col("rank").is_not_null()).sort("rank")
+    rows = []
+    for quartile in (1, 2, 3, 4):
+        inside = ranked.filter(pl.col("quartile") == quartile)["province_code"].to_list()
+        low, high = pl.col("quartile_low_joint"), pl.col("quartile_high_joint")
+        sure = ranked.filter((low == quartile) & (high == quartile))["province_code"].to_list()
+        possible = ranked.filter((low <= quartile) & (quartile <= high)).height
+        rows.append((quartile, inside, sure, possible))
+    schema = {"quartile": pl.Int64, "provinces": pl.List(pl.String), "sure": pl.List(pl.String), "possible": pl.Int64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def peer_trends(result: TrustResult, province_code: str) -> pl.DataFrame:

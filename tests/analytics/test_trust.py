@@ -77,7 +77,8 @@ def test_report_has_the_contract_columns_and_ignores_unknown_items(fixture, resu
     frame = trust.report_frame(result)
     assert frame.columns[:10] == ["province_code", "wave", "n", "index", "ci_low", "ci_high", "rank", "rank_low",
                                   "rank_high", "quartile"]  # fmt: skip
-    assert frame.columns[10:] == DIMS
+    assert frame.columns[10:14] == ["rank_low_joint", "rank_high_joint", "quartile_low_joint", "quartile_high_joint"]
+    assert frame.columns[14:] == DIMS
     assert result.unknown_items == ["q_pilot_x"]
     monkeypatch.setenv("FRONT_DATA_DIR", str(fixture.warehouse.data_dir))
     assert main(["trust", "--format", "json"]) == 0
