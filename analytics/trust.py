@@ -23,7 +23,7 @@ from analytics.survey import age_group, combination_se, domain_means, rake, t_in
 from etl.items import Break, Catalogue, catalogue
 
 MERGER_DATE = date(2025, 7, 1)  # 34 provinces from 1 July 2025
-RANK_DRAWS = 10_000  # simulated max-|t| statistics per wave for the rank intervals' critical values
+RANK_DRAWS = 4000  # simulated max-t statistics per wave for the rank intervals' critical values
 RANK_SEED = 20250701
 RANK_LEVEL = 0.90  # of both rank intervals (marginal and simultaneous); the page prints it
 RANK_COLUMNS = (
@@ -307,23 +307,29 @@ def _estimate_wave(
 
 
 def rank_intervals(
-    index: pl.DataFrame, draws: int = RANK_DRAWS, seed: int = RANK_SEED, *, level: float = RANK_LEVEL
+    index: pl.DataFrame,
+    draws: int = RANK_DRAWS,
+    seed: int = RANK_SEED,
+    *,
+    level: float = RANK_LEVEL,
+    stepdown: bool = True,
 ) -> pl.DataFrame:
     """Per wave, the rank of every scored province (1 = highest index) and two rank intervals at `level`
-    (docs/trust-index.md §6; Mogstad, Romano, Shaikh & Wilhelm 2024):
+    (docs/trust-index.md §6; Mogstad, Romano, Shaikh & Wilhelm 2024, as their R package csranks computes them):
 
     - `rank_low`–`rank_high` (marginal): covers the province's true rank with probability ≥ `level`, for
       that province seen alone;
     - `rank_low_joint`–`rank_high_joint` (simultaneous): cover the true ranks of all the wave's provinces at
       once with probability ≥ `level` — the one to use for a group ("the bottom five", a quartile group).
 
-    Both come from confidence intervals for the pairwise differences (independent samples: se √(se_j² +
-    se_k²)) with a max-|t| critical value simulated from Student's t with each province's `df` (normal
-    when the column is absent or null): province k is surely above j when the whole interval of θ_k − θ_j is
-    above 0. A province without a usable standard error (null, NaN, negative, or df ≤ 0) is ranked on its point
-    estimate but could be anywhere: its intervals span every position, and it is never surely above or below
-    another province. `quartile` is the PAPI group of the point rank (1 = the highest quarter);
-    `quartile_low_joint`–`quartile_high_joint` the groups the simultaneous interval allows."""
+    Both come from confidence intervals for the pairwise differences of independent estimates (se √(se_j² +
+    se_k²)) with a max-t critical value simulated from Student's t with each province's `df` (normal when the
+    column is absent or null), refined step-down as Romano & Wolf (2005) unless `stepdown=False`: province k is
+    surely above j when the interval of θ_k − θ_j lies above 0. A province without a usable standard error
+    (null, NaN, negative, or df ≤ 0) is ranked on its point estimate but could be anywhere: its intervals span
+    every position, and it is never surely above or below another province. `quartile` is the PAPI group of the
+    point rank (1 = the highest quarter); `quartile_low_joint`–`quartile_high_joint` the groups the simultaneous
+    interval allows."""
     if not 0 < level < 1:
         raise ValueError(f"rank interval level must be between 0 and 1 (e.g. 0.90), not {level!r}")
     if draws < 1:
@@ -333,9 +339,8 @@ def rank_intervals(
         raise ValueError(f"rank_intervals needs the columns {', '.join(sorted(missing))} in the index frame")
     rng = np.random.default_rng(seed)
     parts = []
-    for (wave,), group in index.filter(pl.col("index").fill_nan(None).is_not_null()).group_by(
-        "wave", maintain_order=True
-    ):
+    scored = index.filter(pl.col("index").fill_nan(None).is_not_null())
+    for (wave,), group in scored.group_by("wave", maintain_order=True):
         group = group.sort("province_code")
         est = group["index"].to_numpy().astype(float)
         se = group["se"].cast(pl.Float64).fill_null(np.nan).to_numpy()
@@ -345,11 +350,14 @@ def rank_intervals(
             else np.full(est.size, np.inf)
         )
         known = np.isfinite(se) & (se >= 0) & (df > 0)
-        marginal, joint = _max_t_critical_values(se[known], df[known], level, draws, rng)
-        rank = stats.rankdata(-est, method="min").astype(int)
-        low, high = _rank_bounds(est, se, known, _spread(marginal, known))
-        low_joint, high_joint = _rank_bounds(est, se, known, np.full(est.size, joint))
+        errors = _simulated_errors(se[known], df[known], draws, rng)
+        above, below, joint = _sure_orderings(est[known], se[known], errors, level, stepdown)
         m = est.size
+        rank = stats.rankdata(-est, method="min").astype(int)
+        low, high = np.ones(m, dtype=int), np.full(m, m)  # a province without a standard error: anywhere
+        low_joint, high_joint = low.copy(), high.copy()
+        low[known], high[known] = 1 + above.sum(axis=1), m - below.sum(axis=1)
+        low_joint[known], high_joint[known] = 1 + joint.sum(axis=0), m - joint.sum(axis=1)
         parts.append(
             pl.DataFrame(
                 {
@@ -378,57 +386,62 @@ def _quartile(rank: np.ndarray, m: int) -> np.ndarray:
     return 1 + (4 * (rank - 1)) // m
 
 
-def _spread(values: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """`values` of the known provinces put back in place among all (infinite for the unknown ones)."""
-    out = np.full(known.size, np.inf)
-    out[known] = values
-    return out
-
-
-def _max_t_critical_values(
-    se: np.ndarray, df: np.ndarray, level: float, draws: int, rng: np.random.Generator, chunk: int = 1000
-) -> tuple[np.ndarray, float]:
-    """Critical values for pairwise differences of independent estimates whose errors are se·t(df): per
-    province j, the `level` quantile of max over k ≠ j of |t_jk| (marginal), and of the max over all pairs
-    (simultaneous), t_jk = ((θ̂_j − θ_j) − (θ̂_k − θ_k)) / √(se_j² + se_k²). The quantile is the
-    ⌈level·(draws + 1)⌉-th smallest of `draws` simulated values, so that a fresh statistic stays below it with
-    probability ≥ level whatever the number of draws (infinite when there are too few draws)."""
-    n = se.size
-    rows = np.zeros((draws, n))
-    sigma = np.sqrt(se[:, None] ** 2 + se[None, :] ** 2)
-    inverse = np.divide(1.0, sigma, out=np.zeros_like(sigma), where=sigma > 0)  # two exact estimates: no error
+def _simulated_errors(se: np.ndarray, df: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """draws × provinces estimation errors se·t(df) (normal where df is infinite), as the CIs assume them."""
+    errors = rng.standard_normal((draws, se.size))
     t_df = np.isfinite(df)
-    for start in range(0, draws, chunk):
-        size = min(chunk, draws - start)
-        errors = rng.standard_normal((size, n))
-        if t_df.any():
-            errors[:, t_df] = rng.standard_t(df[t_df], size=(size, int(t_df.sum())))
-        errors *= se
-        if n:
-            rows[start : start + size] = (np.abs(errors[:, :, None] - errors[:, None, :]) * inverse).max(axis=2)
+    if t_df.any():
+        errors[:, t_df] = rng.standard_t(df[t_df], size=(draws, int(t_df.sum())))
+    return errors * se
+
+
+def _sure_orderings(
+    est: np.ndarray, se: np.ndarray, errors: np.ndarray, level: float, stepdown: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which province is surely above which, from one-sided tests of every ordered pair (j, k) of "θ_j ≤ θ_k"
+    with t_jk = (θ̂_j − θ̂_k) / √(se_j² + se_k²), rejected above a max-t critical value: `above[j, k]` (k surely
+    above j) and `below[j, k]` (k surely below j) in j's own family of pairs (marginal); `joint[j, k]` (j surely
+    above k) in the family of all pairs (simultaneous). The critical value of a family is the
+    ⌈level·(draws + 1)⌉-th smallest of its simulated max t, so that the family's true hypotheses are all kept
+    with probability ≥ level whatever the number of draws. Step-down (Romano & Wolf 2005), rejected pairs leave
+    their family and its critical value is recomputed on the same draws until nothing more is rejected."""
+    n, draws = se.size, errors.shape[0]
+    above, below, joint = np.zeros((n, n), bool), np.zeros((n, n), bool), np.zeros((n, n), bool)
     order = int(np.ceil(level * (draws + 1)))
-    if order > draws:
-        return np.full(n, np.inf), np.inf
-    marginal = np.sort(rows, axis=0)[order - 1]
-    joint = float(np.sort(rows.max(axis=1, initial=0.0))[order - 1])
-    return marginal, joint
-
-
-def _rank_bounds(
-    est: np.ndarray, se: np.ndarray, known: np.ndarray, critical: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Rank bounds from pairwise-difference intervals, row j using its critical value: 1 + the number of
-    provinces surely above j, and m − the number surely below. Pairs with an unknown standard error are never
-    sure, so such a province spans 1..m and leaves room for itself in every other interval."""
-    m = est.size
+    if n < 2 or order > draws:  # nothing to compare, or too few draws for the level: nothing is sure
+        return above, below, joint
     sigma = np.sqrt(se[:, None] ** 2 + se[None, :] ** 2)
-    margin = critical[:, None] * sigma
-    pair = known[:, None] & known[None, :]
-    with np.errstate(invalid="ignore"):  # inf × 0 for two exact estimates: the difference itself decides
-        margin = np.where(sigma > 0, margin, 0.0)
-        above = pair & (est[None, :] - est[:, None] > margin)  # [j, k]: k surely above j
-        below = pair & (est[:, None] - est[None, :] > margin)
-    return 1 + above.sum(axis=1), m - below.sum(axis=1)
+    inverse = np.divide(1.0, sigma, out=np.zeros_like(sigma), where=sigma > 0)
+    diff = est[:, None] - est[None, :]
+    with np.errstate(invalid="ignore"):  # two exact estimates: the difference alone decides (0 × inf: a tie)
+        t_hat = np.where(sigma > 0, diff * inverse, np.sign(diff) * np.inf)
+    e = np.ascontiguousarray(errors.T, dtype=np.float32)  # [province, draw]; single precision is enough
+    t = e[:, None, :] - e[None, :, :]  # [j, k, draw]
+    t *= inverse.astype(np.float32)[:, :, None]
+    marginal_max = np.maximum(t.max(axis=1), -t.min(axis=1))  # [j, draw]: every pair in every family at first
+    joint_max = marginal_max.max(axis=0)
+    own, against, family = (~np.eye(n, dtype=bool) for _ in range(3))  # j's θ_j ≤ θ_k, j's θ_k ≤ θ_j, all pairs
+    while True:
+        c_marginal = np.partition(marginal_max, order - 1, axis=1)[:, order - 1 : order]
+        c_joint = np.partition(joint_max, order - 1)[order - 1]
+        new_below, new_above = own & (t_hat > c_marginal), against & (-t_hat > c_marginal)
+        new_joint = family & (t_hat > c_joint)
+        below |= new_below
+        above |= new_above
+        joint |= new_joint
+        changed = np.flatnonzero((new_below | new_above).any(axis=1))
+        if not stepdown or not (changed.size or new_joint.any()):
+            return above, below, joint
+        own &= ~new_below
+        against &= ~new_above
+        family &= ~new_joint
+        if changed.size:
+            rows = t[changed]
+            highest = rows.max(axis=1, where=own[changed][:, :, None], initial=-np.inf)
+            lowest = rows.min(axis=1, where=against[changed][:, :, None], initial=np.inf)
+            marginal_max[changed] = np.maximum(highest, -lowest)
+        if new_joint.any():
+            joint_max = t.max(axis=(0, 1), where=family[:, :, None], initial=-np.inf)
 
 
 def sensitivity(index: pl.DataFrame, cat: Catalogue) -> tuple[pl.DataFrame, pl.DataFrame]:

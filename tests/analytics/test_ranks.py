@@ -1,6 +1,6 @@
 """Rank intervals of the trust index (analytics.trust.rank_intervals): what they cover, checked by simulation
 from known true scores with Student-t errors; a missing standard error is never exact; the simultaneous
-critical value agrees with Tukey's studentized range; the quartile groups follow the simultaneous bounds."""
+single-step simultaneous intervals agree with Tukey's studentized range, step-down ones are never wider."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from analytics import trust
 from analytics.trust import RANK_LEVEL, rank_intervals
 
 
@@ -107,14 +106,45 @@ def test_degrees_of_freedom_widen_the_intervals() -> None:
     assert (width_few >= width_normal).all() and (width_few > width_normal).any()
 
 
-def test_simultaneous_critical_value_is_tukeys_studentized_range() -> None:
-    """Equal SEs, normal errors: max |e_j − e_k| / √2 over all pairs is the studentized range over √2 (Tukey's
-    HSD with infinite df), and for two provinces the marginal value is the normal 95th percentile."""
-    rng = np.random.default_rng(5)
-    _, joint = trust._max_t_critical_values(np.ones(8), np.full(8, np.inf), 0.90, 100_000, rng)
-    assert joint == pytest.approx(stats.studentized_range.ppf(0.90, 8, 10_000) / np.sqrt(2), rel=0.01)
-    marginal, _ = trust._max_t_critical_values(np.ones(2), np.full(2, np.inf), 0.90, 100_000, rng)
-    assert marginal == pytest.approx([stats.norm.ppf(0.95)] * 2, rel=0.01)
+def test_single_step_joint_intervals_follow_tukeys_studentized_range() -> None:
+    """Equal SEs, normal errors: single-step, two provinces are surely ordered at once when their difference
+    exceeds q·se, q the studentized range's 90% point for 8 means (Tukey's HSD, infinite df). Step-down, the
+    pairs already ordered leave the family and a closer pair gets ordered too."""
+    q = stats.studentized_range.ppf(RANK_LEVEL, 8, np.inf)
+    far = [20 * q, 30 * q, 40 * q, 50 * q]
+    frame = pl.DataFrame(
+        {
+            "province_code": ["a", "b", "c", "d", "e", "f", "g", "h"],
+            "wave": "w",
+            "index": [0.0, 1.03 * q, 10 * q, 10.97 * q, *far],  # a–b just beyond q, c–d just within
+            "se": 1.0,
+        }
+    )
+    single = rank_intervals(frame, draws=20_000, stepdown=False).sort("province_code")
+    joint = dict(zip(single["province_code"], single.select("rank_low_joint", "rank_high_joint").rows(), strict=True))
+    assert joint["a"] == (8, 8) and joint["b"] == (7, 7)  # surely ordered
+    assert joint["c"] == (5, 6) and joint["d"] == (5, 6)  # not
+    stepped = rank_intervals(frame, draws=20_000).sort("province_code")
+    assert stepped.filter(pl.col("province_code") == "d").select("rank_low_joint", "rank_high_joint").row(0) == (5, 5)
+
+
+def test_two_provinces_marginal_interval_is_the_normal_test() -> None:
+    """Two provinces, normal errors: the marginal family is one pair, ordered when |difference| / (se·√2)
+    exceeds the normal 95th percentile (a two-sided 90% test)."""
+    z = stats.norm.ppf(0.5 + RANK_LEVEL / 2) * np.sqrt(2)
+    for gap, exact in ((1.03 * z, True), (0.97 * z, False)):
+        frame = pl.DataFrame({"province_code": ["a", "b"], "wave": "w", "index": [0.0, gap], "se": 1.0})
+        ranks = rank_intervals(frame, draws=20_000).sort("province_code")
+        assert ranks.select("rank_low", "rank_high").rows() == ([(2, 2), (1, 1)] if exact else [(1, 2), (1, 2)])
+
+
+def test_stepdown_is_never_wider_than_single_step() -> None:
+    frame, _ = _simulated_waves(50 + 2.5 * np.arange(16.0), np.full(16, 1.0), np.full(16, 12.0), 10, seed=8)
+    stepped = rank_intervals(frame).sort("wave", "province_code")
+    single = rank_intervals(frame, stepdown=False).sort("wave", "province_code")
+    for low, high in (("rank_low", "rank_high"), ("rank_low_joint", "rank_high_joint")):
+        assert (stepped[low] >= single[low]).all() and (stepped[high] <= single[high]).all()
+    assert (stepped["rank_high"] - stepped["rank_low"]).sum() < (single["rank_high"] - single["rank_low"]).sum()
 
 
 def test_joint_intervals_hold_the_marginal_ones_and_the_point_rank() -> None:
