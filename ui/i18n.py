@@ -1498,6 +1498,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "trust.col_group_sure": {"vi": "Chắc chắn thuộc nhóm", "en": "Surely in the group"},
     "trust.col_group_possible": {"vi": "Có thể thuộc nhóm (số tỉnh)", "en": "Could be in it (provinces)"},
     "trust.group_none": {"vi": "không tỉnh nào", "en": "none"},
+    "brief.src.trust_groups": {
+        "vi": "Nhóm tứ phân vị đọc theo khoảng hạng đồng thời {level} cho mọi tỉnh (chấm đặc = chắc chắn thuộc nhóm).",
+        "en": "Quartile groups read off the joint {level} rank intervals of all provinces (filled dot = surely in the group).",
+    },
 }
 
 
