@@ -192,7 +192,7 @@ def test_role_rule_hides_index_cells_on_too_few_respondents(result) -> None:
     for role, medium in (("presenter", "screen"), ("leader", "export")):
         shown = protected.trust_result(made, role, medium)
         row = shown.index.filter(tiny).row(0, named=True)
-        assert all(row[c] is None for c in ("n", "index", "ci_low", "ci_high", "rank", "quartile", DIMS[0]))
+        assert all(row[c] is None for c in ("n", "index", "ci_low", "ci_high", *trust.RANK_COLUMNS, DIMS[0]))
         assert shown.dimensions.filter(tiny)["estimate"].null_count() == len(DIMS)
         assert shown.changes.filter((pl.col("province_code") == RISER) & (pl.col("wave") == wave)).is_empty()
         assert shown.sensitivity.filter(tiny).is_empty()
