@@ -1,5 +1,5 @@
 """Provincial trust index: item catalogue -> respondent dimension scores (0–100) -> weights (design or raked)
--> design-based province and national estimates with 95% CIs -> Monte-Carlo rank intervals, quartile groups,
+-> design-based province and national estimates with 95% CIs -> marginal and joint rank intervals, quartile groups,
 sensitivity to weighting and aggregation, wave-over-wave change with breaks. Method: docs/trust-index.md.
 
 SQL lives in the `_read_*` functions (scoped); everything after is pure functions of frames.
