@@ -239,7 +239,15 @@ def _trust(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role:
                     "trust_rank",
                     row["rank"],
                     "int",
-                    args={"total": scored, "low": row["rank_low"], "high": row["rank_high"], "wave": wave},
+                    args={
+                        "total": scored,
+                        "low": row["rank_low"],
+                        "high": row["rank_high"],
+                        "wave": wave,
+                        "joint_low": row["rank_low_joint"],
+                        "joint_high": row["rank_high_joint"],
+                        "level": f"{trust.RANK_LEVEL:.0%}",  # the same in both languages
+                    },
                 )  # fmt: skip
             )
     return Section("trust", tuple(numbers), {"result": result, "wave": wave, "province": province})

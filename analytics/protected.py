@@ -303,7 +303,7 @@ def campaign_provinces(frame: pl.DataFrame, role: str, medium: suppress.Medium) 
 
 # Chỉ số niềm tin ---------------------------------------------------------------------------------------------
 
-TRUST_BUILT_ON_N = ("index", "se", "ci_low", "ci_high", "rank", "rank_low", "rank_high", "rank_mid", "quartile")
+TRUST_BUILT_ON_N = ("index", "se", "ci_low", "ci_high", *trust.RANK_COLUMNS)
 
 
 def trust_result(result: trust.TrustResult, role: str, medium: suppress.Medium) -> trust.TrustResult:

@@ -1,5 +1,5 @@
 """Provincial trust index: item catalogue -> respondent dimension scores (0–100) -> weights (design or raked)
--> design-based province and national estimates with 95% CIs -> Monte-Carlo rank intervals, quartile groups,
+-> design-based province and national estimates with 95% CIs -> marginal and joint rank intervals, quartile groups,
 sensitivity to weighting and aggregation, wave-over-wave change with breaks. Method: docs/trust-index.md.
 
 SQL lives in the `_read_*` functions (scoped); everything after is pure functions of frames.
@@ -31,8 +31,19 @@ from analytics.survey import (
 from etl.items import Break, Catalogue, catalogue
 
 MERGER_DATE = date(2025, 7, 1)  # 34 provinces from 1 July 2025
-RANK_DRAWS = 1000
+RANK_DRAWS = 4000  # simulated max-t statistics per wave for the rank intervals' critical values
 RANK_SEED = 20250701
+RANK_LEVEL = 0.90  # of both rank intervals (marginal and simultaneous); the page prints it
+RANK_COLUMNS = (
+    "rank",
+    "rank_low",
+    "rank_high",
+    "rank_low_joint",
+    "rank_high_joint",
+    "quartile",
+    "quartile_low_joint",
+    "quartile_high_joint",
+)
 SCHEMES = ("equal", "expert", "pca")
 AGGREGATIONS = ("arithmetic", "geometric")
 MAIN = ("equal", "arithmetic")
@@ -58,7 +69,7 @@ class TrustResult:
     """Everything the page and the command show (see `compute`)."""
 
     catalogue: Catalogue
-    index: pl.DataFrame  # province × wave: n, index, se, ci_low, ci_high, rank, rank_low, rank_high, quartile, <dims>
+    index: pl.DataFrame  # province × wave: n, index, se, ci_low, ci_high, df, RANK_COLUMNS, <dims>
     dimensions: pl.DataFrame  # long: level, province_code, wave, dimension, n, estimate, se, ci_low, ci_high
     national: pl.DataFrame  # wave: n, index, se, ci_low, ci_high, <dims>
     changes: pl.DataFrame  # level, province_code, wave, previous_wave, change, ci_low, ci_high, significant, break
@@ -370,38 +381,142 @@ def _estimate_wave(
     return wide, long
 
 
-def rank_intervals(index: pl.DataFrame, draws: int = RANK_DRAWS, seed: int = RANK_SEED) -> pl.DataFrame:
-    """Per wave, rank (1 = highest index) and a Monte-Carlo rank interval: the index of every scored province
-    is drawn `draws` times from Normal(index, se); rank_mid is the median rank, rank_low/rank_high the 5th/95th
-    percentiles. Quartile groups as PAPI publishes them: 1 = the highest quarter of scored provinces."""
+def rank_intervals(
+    index: pl.DataFrame,
+    draws: int = RANK_DRAWS,
+    seed: int = RANK_SEED,
+    *,
+    level: float = RANK_LEVEL,
+    stepdown: bool = True,
+) -> pl.DataFrame:
+    """Per wave, the rank of every scored province (1 = highest index) and two rank intervals at `level`
+    (docs/trust-index.md §6; Mogstad, Romano, Shaikh & Wilhelm 2024, as their R package csranks computes them):
+
+    - `rank_low`–`rank_high` (marginal): covers the province's true rank with probability ≥ `level`, for
+      that province seen alone;
+    - `rank_low_joint`–`rank_high_joint` (simultaneous): cover the true ranks of all the wave's provinces at
+      once with probability ≥ `level` — the one to use for a group ("the bottom five", a quartile group).
+
+    Both come from confidence intervals for the pairwise differences of independent estimates (se √(se_j² +
+    se_k²)) with a max-t critical value simulated from Student's t with each province's `df` (normal when the
+    column is absent or null), refined step-down as Romano & Wolf (2005) unless `stepdown=False`: province k is
+    surely above j when the interval of θ_k − θ_j lies above 0. A province without a usable standard error
+    (null, NaN, negative, or df ≤ 0) is ranked on its point estimate but could be anywhere: its intervals span
+    every position, and it is never surely above or below another province. `quartile` is the PAPI group of the
+    point rank (1 = the highest quarter); `quartile_low_joint`–`quartile_high_joint` the groups the simultaneous
+    interval allows."""
+    if not 0 < level < 1:
+        raise ValueError(f"rank interval level must be between 0 and 1 (e.g. 0.90), not {level!r}")
+    if draws < 1:
+        raise ValueError(f"rank intervals need at least one simulation draw, not {draws!r}")
+    missing = {"province_code", "wave", "index", "se"} - set(index.columns)
+    if missing:
+        raise ValueError(f"rank_intervals needs the columns {', '.join(sorted(missing))} in the index frame")
     rng = np.random.default_rng(seed)
     parts = []
-    for (wave,), group in index.filter(pl.col("index").is_not_null()).group_by("wave", maintain_order=True):
+    scored = index.filter(pl.col("index").fill_nan(None).is_not_null())
+    for (wave,), group in scored.group_by("wave", maintain_order=True):
         group = group.sort("province_code")
-        est = group["index"].to_numpy()
-        se = np.nan_to_num(group["se"].to_numpy())
-        sims = est[None, :] + rng.standard_normal((draws, est.size)) * se[None, :]
-        ranks = (-sims).argsort(axis=1).argsort(axis=1) + 1
-        rank = stats.rankdata(-est, method="min").astype(int)
+        est = group["index"].to_numpy().astype(float)
+        se = group["se"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        df = (
+            group["df"].cast(pl.Float64).fill_null(np.inf).fill_nan(np.inf).to_numpy()
+            if "df" in group.columns
+            else np.full(est.size, np.inf)
+        )
+        known = np.isfinite(se) & (se >= 0) & (df > 0)
+        errors = _simulated_errors(se[known], df[known], draws, rng)
+        above, below, joint = _sure_orderings(est[known], se[known], errors, level, stepdown)
         m = est.size
+        rank = stats.rankdata(-est, method="min").astype(int)
+        low, high = np.ones(m, dtype=int), np.full(m, m)  # a province without a standard error: anywhere
+        low_joint, high_joint = low.copy(), high.copy()
+        low[known], high[known] = 1 + above.sum(axis=1), m - below.sum(axis=1)
+        low_joint[known], high_joint[known] = 1 + joint.sum(axis=0), m - joint.sum(axis=1)
         parts.append(
             pl.DataFrame(
                 {
                     "province_code": group["province_code"],
                     "wave": wave,
                     "rank": rank,
-                    "rank_mid": np.median(ranks, axis=0),
-                    "rank_low": np.percentile(ranks, 5, axis=0, method="lower").astype(int),
-                    "rank_high": np.percentile(ranks, 95, axis=0, method="higher").astype(int),
-                    "quartile": 1 + (4 * (rank - 1)) // m,
+                    "rank_low": low,
+                    "rank_high": high,
+                    "rank_low_joint": low_joint,
+                    "rank_high_joint": high_joint,
+                    "quartile": _quartile(rank, m),
+                    "quartile_low_joint": _quartile(low_joint, m),
+                    "quartile_high_joint": _quartile(high_joint, m),
                 }
             )
         )
     if not parts:
-        schema = {"province_code": pl.String, "wave": pl.String, "rank": pl.Int64, "rank_mid": pl.Float64}
-        schema |= {"rank_low": pl.Int64, "rank_high": pl.Int64, "quartile": pl.Int64}
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(
+            schema={"province_code": pl.String, "wave": pl.String} | dict.fromkeys(RANK_COLUMNS, pl.Int64)
+        )
     return pl.concat(parts)
+
+
+def _quartile(rank: np.ndarray, m: int) -> np.ndarray:
+    """PAPI's quartile group of a rank among m provinces: 1 = the highest quarter."""
+    return 1 + (4 * (rank - 1)) // m
+
+
+def _simulated_errors(se: np.ndarray, df: np.ndarray, draws: int, rng: np.random.Generator) -> np.ndarray:
+    """draws × provinces estimation errors se·t(df) (normal where df is infinite), as the CIs assume them."""
+    errors = rng.standard_normal((draws, se.size))
+    t_df = np.isfinite(df)
+    if t_df.any():
+        errors[:, t_df] = rng.standard_t(df[t_df], size=(draws, int(t_df.sum())))
+    return errors * se
+
+
+def _sure_orderings(
+    est: np.ndarray, se: np.ndarray, errors: np.ndarray, level: float, stepdown: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which province is surely above which, from one-sided tests of every ordered pair (j, k) of "θ_j ≤ θ_k"
+    with t_jk = (θ̂_j − θ̂_k) / √(se_j² + se_k²), rejected above a max-t critical value: `above[j, k]` (k surely
+    above j) and `below[j, k]` (k surely below j) in j's own family of pairs (marginal); `joint[j, k]` (j surely
+    above k) in the family of all pairs (simultaneous). The critical value of a family is the
+    ⌈level·(draws + 1)⌉-th smallest of its simulated max t, so that the family's true hypotheses are all kept
+    with probability ≥ level whatever the number of draws. Step-down (Romano & Wolf 2005), rejected pairs leave
+    their family and its critical value is recomputed on the same draws until nothing more is rejected."""
+    n, draws = se.size, errors.shape[0]
+    above, below, joint = np.zeros((n, n), bool), np.zeros((n, n), bool), np.zeros((n, n), bool)
+    order = int(np.ceil(level * (draws + 1)))
+    if n < 2 or order > draws:  # nothing to compare, or too few draws for the level: nothing is sure
+        return above, below, joint
+    sigma = np.sqrt(se[:, None] ** 2 + se[None, :] ** 2)
+    inverse = np.divide(1.0, sigma, out=np.zeros_like(sigma), where=sigma > 0)
+    diff = est[:, None] - est[None, :]
+    with np.errstate(invalid="ignore"):  # two exact estimates: the difference alone decides (0 × inf: a tie)
+        t_hat = np.where(sigma > 0, diff * inverse, np.sign(diff) * np.inf)
+    e = np.ascontiguousarray(errors.T, dtype=np.float32)  # [province, draw]; single precision is enough
+    t = e[:, None, :] - e[None, :, :]  # [j, k, draw]
+    t *= inverse.astype(np.float32)[:, :, None]
+    marginal_max = np.maximum(t.max(axis=1), -t.min(axis=1))  # [j, draw]: every pair in every family at first
+    joint_max = marginal_max.max(axis=0)
+    own, against, family = (~np.eye(n, dtype=bool) for _ in range(3))  # j's θ_j ≤ θ_k, j's θ_k ≤ θ_j, all pairs
+    while True:
+        c_marginal = np.partition(marginal_max, order - 1, axis=1)[:, order - 1 : order]
+        c_joint = np.partition(joint_max, order - 1)[order - 1]
+        new_below, new_above = own & (t_hat > c_marginal), against & (-t_hat > c_marginal)
+        new_joint = family & (t_hat > c_joint)
+        below |= new_below
+        above |= new_above
+        joint |= new_joint
+        changed = np.flatnonzero((new_below | new_above).any(axis=1))
+        if not stepdown or not (changed.size or new_joint.any()):
+            return above, below, joint
+        own &= ~new_below
+        against &= ~new_above
+        family &= ~new_joint
+        if changed.size:
+            rows = t[changed]
+            highest = rows.max(axis=1, where=own[changed][:, :, None], initial=-np.inf)
+            lowest = rows.min(axis=1, where=against[changed][:, :, None], initial=np.inf)
+            marginal_max[changed] = np.maximum(highest, -lowest)
+        if new_joint.any():
+            joint_max = t.max(axis=(0, 1), where=family[:, :, None], initial=-np.inf)
 
 
 def sensitivity(index: pl.DataFrame, cat: Catalogue) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -619,6 +734,10 @@ REPORT_COLUMNS = [
     "rank_low",
     "rank_high",
     "quartile",
+    "rank_low_joint",
+    "rank_high_joint",
+    "quartile_low_joint",
+    "quartile_high_joint",
 ]
 
 
@@ -661,6 +780,22 @@ def province_trend(result: TrustResult, province_code: str) -> pl.DataFrame:
         .select("wave", "n", "index", "ci_low", "ci_high", "rank", "rank_low", "rank_high", "quartile")
         .sort("wave")
     )
+
+
+def quartile_groups(result: TrustResult, wave: str) -> pl.DataFrame:
+    """Per quartile group of `wave` (1 = the highest quarter): `provinces` in it on the point estimate (by
+    rank), `sure` those whose simultaneous rank interval lies wholly inside it, `possible` how many could be in
+    it. Every "surely in the group" of the wave holds at once with probability ≥ RANK_LEVEL."""
+    ranked = result.index.filter((pl.col("wave") == wave) & pl.col("rank").is_not_null()).sort("rank")
+    rows = []
+    for quartile in (1, 2, 3, 4):
+        inside = ranked.filter(pl.col("quartile") == quartile)["province_code"].to_list()
+        low, high = pl.col("quartile_low_joint"), pl.col("quartile_high_joint")
+        sure = ranked.filter((low == quartile) & (high == quartile))["province_code"].to_list()
+        possible = ranked.filter((low <= quartile) & (quartile <= high)).height
+        rows.append((quartile, inside, sure, possible))
+    schema = {"quartile": pl.Int64, "provinces": pl.List(pl.String), "sure": pl.List(pl.String), "possible": pl.Int64}
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def peer_trends(result: TrustResult, province_code: str) -> pl.DataFrame:

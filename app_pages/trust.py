@@ -76,9 +76,14 @@ if province:
                 "trust.kpi_rank",
                 rank=row["rank"],
                 total=scored,
+                level=charts_trust.level_text(lang),
                 rank_low=row["rank_low"],
                 rank_high=row["rank_high"],
-                quartile=t(f"trust.quartile_{row['quartile']}"),
+                joint_low=row["rank_low_joint"],
+                joint_high=row["rank_high_joint"],
+                group=charts_trust.group_text(
+                    row["quartile"], row["quartile_low_joint"], row["quartile_high_joint"], lang
+                ),
             )  # fmt: skip
         )
 
@@ -114,9 +119,12 @@ st.plotly_chart(
 )
 
 st.subheader(t("trust.ranking"))
-st.plotly_chart(
-    charts_trust.caterpillar(result.index.filter(result.index["wave"] == wave), names, wave=wave, lang=lang)
-)
+shown = result.index.filter(result.index["wave"] == wave)
+st.plotly_chart(charts_trust.caterpillar(shown, names, wave=wave, lang=lang))
+level = charts_trust.level_text(lang)
+st.caption(t("trust.rank_note", level=level, total=shown["rank"].drop_nulls().len()))
+st.markdown(f"**{t('trust.groups', wave=wave, level=level)}**")
+st.dataframe(charts_trust.groups_table(trust.quartile_groups(result, wave), names, lang), hide_index=True)
 significant = changes.filter(changes["significant"] & changes["province_code"].is_not_null())
 if significant.height == 0 and changes.height:
     st.caption(t("trust.changes_none", previous=changes["previous_wave"][0], wave=wave))

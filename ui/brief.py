@@ -254,11 +254,15 @@ def _source(section: Section, briefing: Briefing, lang: str) -> str:
             answered=_count_text(s.answered, lang, role), rated=_count_text(s.rated, lang, role),
         )  # fmt: skip
     if section.key == "trust" and d.get("wave"):
+        from ui.charts_trust import level_text
+
         nat = section.number("trust_national")
-        return text(
+        source = text(
             "brief.src.trust", lang, wave=d["wave"], n=_count_text(nat.args["n"], lang, role),
             min_n=d["result"].catalogue.min_respondents,
         )  # fmt: skip
+        groups = "" if d.get("province") else " " + text("brief.src.trust_groups", lang, level=level_text(lang))
+        return source + groups  # the national slide shows the groups (caterpillar), a province's its trend
     if section.key == "membership" and d.get("period"):
         from analytics.targets import load_targets
 

@@ -1,6 +1,7 @@
 """Chart builders of the trust-index page ("Chỉ số niềm tin"): frames in, plotly figures out.
 
-Every title names the survey waves it covers; hover texts give the sample size (n) and the 95% CI.
+Every title names the survey waves it covers; hover texts give the sample size (n), the 95% CI and both rank
+intervals (of the province alone, and joint with all provinces — the one behind the quartile groups).
 """
 
 from __future__ import annotations
@@ -8,10 +9,10 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from analytics.trust import RANK_DRAWS, TrustResult
+from analytics.trust import RANK_DRAWS, RANK_LEVEL, TrustResult
 from etl.items import Catalogue
 from ui.charts import ACCENT, apply_layout
-from ui.i18n import fmt_int, fmt_num, text
+from ui.i18n import fmt_int, fmt_num, fmt_pct, text
 
 QUARTILE_COLOURS = {1: "#1a7f4b", 2: "#7cb342", 3: "#f4a62a", 4: "#c0392b"}
 NATIONAL_COLOUR = "#555555"
@@ -114,55 +115,117 @@ def trend_chart(
 
 
 def caterpillar(frame: pl.DataFrame, names: dict[str, str], *, wave: str, lang: str) -> go.Figure:
-    """Every scored province of one wave, sorted by index, with its 95% CI, rank interval and quartile colour."""
+    """Every scored province of one wave, sorted by index, with its 95% CI and quartile colour; the hover gives
+    both rank intervals. A filled dot is surely in its group (simultaneous rank interval inside the group), a
+    hollow one is not: the colours are a statement about all provinces at once."""
     rows = frame.filter(pl.col("index").is_not_null()).sort("index")
+    sure = (pl.col("quartile_low_joint") == pl.col("quartile")) & (pl.col("quartile_high_joint") == pl.col("quartile"))
+    level = level_text(lang)
     fig = go.Figure()
     for quartile in (1, 2, 3, 4):
-        part = rows.filter(pl.col("quartile") == quartile)
-        if part.height == 0:
-            continue
-        labels = [names.get(c, c) for c in part["province_code"]]
-        hover = [
-            text(
-                "trust.hover_caterpillar",
-                lang,
-                name=names.get(c, c),
-                index=fmt_num(i, lang),
-                low=fmt_num(lo, lang),
-                high=fmt_num(hi, lang),
-                rank=r,
-                rank_low=rl,
-                rank_high=rh,
-                n=_count(n, lang),
-            )  # fmt: skip
-            for c, i, lo, hi, r, rl, rh, n in part.select(
-                "province_code", "index", "ci_low", "ci_high", "rank", "rank_low", "rank_high", "n"
-            ).iter_rows()
-        ]
-        fig.add_trace(
-            go.Scatter(
-                x=part["index"],
-                y=labels,
-                mode="markers",
-                marker={"color": QUARTILE_COLOURS[quartile], "size": 9},
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (part["ci_high"] - part["index"]).to_list(),
-                    "arrayminus": (part["index"] - part["ci_low"]).to_list(),
-                    "color": QUARTILE_COLOURS[quartile],
-                },  # fmt: skip
-                name=text(f"trust.quartile_{quartile}", lang),
-                hovertext=hover,
-                hoverinfo="text",
+        in_legend = True
+        for certain in (True, False):
+            part = rows.filter((pl.col("quartile") == quartile) & (sure if certain else ~sure.fill_null(False)))
+            if part.height == 0:
+                continue
+            labels = [names.get(c, c) for c in part["province_code"]]
+            hover = [
+                text(
+                    "trust.hover_caterpillar",
+                    lang,
+                    name=names.get(c, c),
+                    index=fmt_num(i, lang),
+                    low=fmt_num(lo, lang),
+                    high=fmt_num(hi, lang),
+                    rank=r,
+                    level=level,
+                    rank_low=rl,
+                    rank_high=rh,
+                    joint_low=jl,
+                    joint_high=jh,
+                    group=group_text(quartile, ql, qh, lang),
+                    n=_count(n, lang),
+                )  # fmt: skip
+                for c, i, lo, hi, r, rl, rh, jl, jh, ql, qh, n in part.select(
+                    "province_code",
+                    "index",
+                    "ci_low",
+                    "ci_high",
+                    "rank",
+                    "rank_low",
+                    "rank_high",
+                    "rank_low_joint",
+                    "rank_high_joint",
+                    "quartile_low_joint",
+                    "quartile_high_joint",
+                    "n",
+                ).iter_rows()  # fmt: skip
+            ]
+            colour = QUARTILE_COLOURS[quartile]
+            fig.add_trace(
+                go.Scatter(
+                    x=part["index"],
+                    y=labels,
+                    mode="markers",
+                    marker={
+                        "color": colour,
+                        "size": 9,
+                        "symbol": "circle" if certain else "circle-open",
+                        "line": {"color": colour, "width": 2},
+                    },  # fmt: skip
+                    error_x={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": (part["ci_high"] - part["index"]).to_list(),
+                        "arrayminus": (part["index"] - part["ci_low"]).to_list(),
+                        "color": colour,
+                    },  # fmt: skip
+                    name=text(f"trust.quartile_{quartile}", lang),
+                    legendgroup=f"quartile_{quartile}",
+                    showlegend=in_legend,
+                    hovertext=hover,
+                    hoverinfo="text",
+                )
             )
-        )
+            in_legend = False
     order = [names.get(c, c) for c in rows["province_code"]]
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=order)
     fig.update_xaxes(title=text("trust.axis_index", lang))
     fig = apply_layout(fig, text("trust.caterpillar_title", lang, wave=wave), max(380, 22 * rows.height + 120), lang)
     fig.update_layout(legend={"orientation": "h", "y": -0.08})
     return fig
+
+
+def level_text(lang: str) -> str:
+    """The rank intervals' level as the page prints it ("90%")."""
+    return fmt_pct(RANK_LEVEL, lang, 0)
+
+
+def group_text(quartile: int | None, low: int | None, high: int | None, lang: str) -> str:
+    """A province's quartile group on its point estimate, qualified by the groups its simultaneous rank
+    interval allows (`low`..`high`): a group is a statement about all provinces at once."""
+    if quartile is None:
+        return ""
+    name = text(f"trust.quartile_{quartile}", lang)
+    if low == high == quartile:
+        return text("trust.group_sure", lang, quartile=name)
+    groups = ", ".join(text(f"trust.quartile_{q}", lang) for q in range(low or 1, (high or 4) + 1))
+    return text("trust.group_unsure", lang, quartile=name, groups=groups)
+
+
+def groups_table(groups: pl.DataFrame, names: dict[str, str], lang: str) -> pl.DataFrame:
+    """trust.quartile_groups labelled in `lang`: group, provinces on the point estimate, those surely in it,
+    how many could be."""
+    return pl.DataFrame(
+        {
+            text("trust.col_group", lang): [text(f"trust.quartile_{q}", lang) for q in groups["quartile"]],
+            text("trust.col_group_point", lang): [len(p) for p in groups["provinces"]],
+            text("trust.col_group_sure", lang): [
+                ", ".join(names.get(c, c) for c in sure) or text("trust.group_none", lang) for sure in groups["sure"]
+            ],
+            text("trust.col_group_possible", lang): groups["possible"],
+        }
+    )
 
 
 def profile_chart(
@@ -237,6 +300,7 @@ def method_text(result: TrustResult, summary: pl.DataFrame, lang: str) -> str:
         dims=len(result.catalogue.dimensions),
         version=result.catalogue.version,
         draws=fmt_int(RANK_DRAWS, lang),
+        level=level_text(lang),
         median_shift=fmt_num(float(summary["shift"].median() or 0), lang),
         max_shift=int(worst["shift"][0]) if worst.height else 0,
         max_name=names.get(worst["province_code"][0], "—") if worst.height else "—",

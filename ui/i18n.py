@@ -331,8 +331,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "95% CI: {low}–{high} · n = {n} respondents",
     },
     "trust.kpi_rank": {
-        "vi": "Hạng {rank}/{total} (khoảng hạng 90%: {rank_low}–{rank_high}) · {quartile}",
-        "en": "Rank {rank}/{total} (90% rank interval: {rank_low}–{rank_high}) · {quartile}",
+        "vi": (
+            "Hạng {rank}/{total} · khoảng hạng {level} của riêng tỉnh: {rank_low}–{rank_high}; đồng thời với cả "
+            "{total} tỉnh: {joint_low}–{joint_high} · {group}"
+        ),
+        "en": (
+            "Rank {rank}/{total} · {level} rank interval of this province alone: {rank_low}–{rank_high}; jointly "
+            "with all {total} provinces: {joint_low}–{joint_high} · {group}"
+        ),
     },
     "trust.not_scored": {
         "vi": "{name} không được chấm điểm ở đợt {wave}: chỉ có {n} người trả lời (cần ít nhất {min_n}).",
@@ -364,17 +370,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "trust.ranking": {"vi": "Xếp hạng các tỉnh", "en": "Provinces ranked"},
     "trust.caterpillar_title": {
-        "vi": "Chỉ số niềm tin theo tỉnh, đợt {wave} (điểm và khoảng tin cậy 95%; màu = nhóm)",
-        "en": "Trust index by province, wave {wave} (point and 95% CI; colour = group)",
+        "vi": (
+            "Chỉ số niềm tin theo tỉnh, đợt {wave} (điểm và khoảng tin cậy 95%; màu = nhóm theo điểm; chấm rỗng = "
+            "chưa chắc thuộc nhóm)"
+        ),
+        "en": (
+            "Trust index by province, wave {wave} (point and 95% CI; colour = group on the point estimate; hollow "
+            "= not surely in it)"
+        ),
     },
     "trust.hover_caterpillar": {
         "vi": (
-            "{name}<br>Chỉ số {index} (KTC 95%: {low}–{high})<br>Hạng {rank} (khoảng hạng 90%: {rank_low}–"
-            "{rank_high})<br>n = {n} người trả lời"
+            "{name}<br>Chỉ số {index} (KTC 95%: {low}–{high})<br>Hạng {rank} · khoảng hạng {level} của riêng tỉnh: "
+            "{rank_low}–{rank_high}<br>Đồng thời với mọi tỉnh: {joint_low}–{joint_high} · {group}<br>"
+            "n = {n} người trả lời"
         ),
         "en": (
-            "{name}<br>Index {index} (95% CI: {low}–{high})<br>Rank {rank} (90% rank interval: {rank_low}–"
-            "{rank_high})<br>n = {n} respondents"
+            "{name}<br>Index {index} (95% CI: {low}–{high})<br>Rank {rank} · {level} rank interval of this "
+            "province alone: {rank_low}–{rank_high}<br>Jointly with all provinces: {joint_low}–{joint_high} · "
+            "{group}<br>n = {n} respondents"
         ),
     },
     "trust.quartile_1": {"vi": "Nhóm cao nhất", "en": "Best performers"},
@@ -400,7 +414,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "không quyết định kết quả.\n"
             "- **Chỉ số:** trung bình cộng các khía cạnh với trọng số bằng nhau; khoảng tin cậy 95% tính theo "
             "thiết kế mẫu (tuyến tính hóa Taylor theo tầng và đơn vị mẫu).\n"
-            "- **Xếp hạng:** khoảng hạng 90% qua {draws} lần mô phỏng Monte-Carlo; nhóm theo tứ phân vị như PAPI.\n"
+            "- **Xếp hạng:** khoảng hạng {level} *của riêng tỉnh* chứa hạng thật của tỉnh đó với xác suất ít nhất "
+            "{level}; khoảng hạng *đồng thời* chứa hạng thật của mọi tỉnh cùng lúc với xác suất ít nhất {level} và "
+            "được dùng cho mọi nhận định về nhóm (tứ phân vị như PAPI). Cả hai suy từ khoảng tin cậy của chênh lệch "
+            "giữa từng cặp tỉnh, giá trị tới hạn mô phỏng {draws} lần theo phân phối t với bậc tự do của từng tỉnh "
+            "(Mogstad và cộng sự, 2024); tỉnh không có sai số chuẩn có thể ở bất kỳ hạng nào.\n"
             "- **Độ nhạy:** hạng được tính lại với trọng số chuyên gia và PCA, cộng và nhân (trung bình hình học). "
             "Trung vị mức dịch chuyển hạng: {median_shift} bậc; lớn nhất: {max_shift} bậc ({max_name})."
         ),
@@ -412,7 +430,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
             "result.\n"
             "- **Index:** equal-weight mean of the dimensions; 95% confidence intervals from the survey design "
             "(Taylor linearisation with strata and sampling units).\n"
-            "- **Ranks:** 90% rank intervals from {draws} Monte-Carlo draws; quartile groups as PAPI publishes.\n"
+            "- **Ranks:** the {level} rank interval *of a province alone* holds its true rank with probability at "
+            "least {level}; the *joint* rank intervals hold every province's true rank at once with probability at "
+            "least {level} and back every statement about a group (quartile groups as PAPI publishes). Both come "
+            "from confidence intervals for the difference of each pair of provinces, with a critical value from "
+            "{draws} draws of Student's t with each province's degrees of freedom (Mogstad et al., 2024); a "
+            "province without a standard error could be at any rank.\n"
             "- **Sensitivity:** ranks recomputed with expert and PCA weights, arithmetic and geometric "
             "aggregation. Median rank shift: {median_shift} places; largest: {max_shift} ({max_name})."
         ),
@@ -1327,8 +1350,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The province's trust index (0–100), wave {wave}, {n} respondents; 95% CI {low}–{high}. Not scored under {min_n} respondents.",
     },
     "brief.d.trust_rank": {
-        "vi": "Thứ hạng trong {total} tỉnh được xếp hạng đợt {wave}; khoảng thứ hạng 95% (mô phỏng từ sai số): {low}–{high}.",
-        "en": "Rank among {total} ranked provinces in wave {wave}; 95% rank interval (simulated from the standard errors): {low}–{high}.",
+        "vi": "Thứ hạng trong {total} tỉnh được xếp hạng đợt {wave}; khoảng thứ hạng {level} của riêng tỉnh: {low}–{high}; khoảng đồng thời với mọi tỉnh (dùng khi nói về nhóm): {joint_low}–{joint_high}.",
+        "en": "Rank among {total} ranked provinces in wave {wave}; {level} rank interval of this province alone: {low}–{high}; joint interval with all provinces (for statements about groups): {joint_low}–{joint_high}.",
     },
     "brief.d.coverage": {
         "vi": "{org}: {members} đoàn viên, hội viên ÷ {eligible} người đủ điều kiện (kỳ {period}); chỉ tiêu {target}.",
@@ -1443,6 +1466,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "public.col.on_time": {"vi": "Trả lời đúng hạn (trên số đến hạn)", "en": "Answered on time (of those due)"},
     "public.col.answered": {"vi": "Đã trả lời", "en": "Answered"},
     "public.col.resolved": {"vi": "Đã giải quyết", "en": "Resolved"},
+    # Rank intervals that say what they cover (issue "Numbers that hold on real data", part 3)
+    "trust.group_sure": {
+        "vi": "{quartile} (chắc chắn, xét đồng thời mọi tỉnh)",
+        "en": "{quartile} (surely, with all provinces considered at once)",
+    },
+    "trust.group_unsure": {
+        "vi": "{quartile} theo điểm ước lượng; xét đồng thời mọi tỉnh, có thể thuộc: {groups}",
+        "en": "{quartile} on the point estimate; with all provinces considered at once it could be in: {groups}",
+    },
+    "trust.rank_note": {
+        "vi": (
+            "Hai loại khoảng hạng, cùng mức {level}. **Khoảng của riêng tỉnh** (khi nói về một tỉnh) chứa hạng thật "
+            "của tỉnh đó với xác suất ít nhất {level}. **Khoảng đồng thời** chứa hạng thật của cả {total} tỉnh cùng "
+            "lúc với xác suất ít nhất {level} — dùng khi nói về một nhóm (nhóm cao nhất, nhóm thấp nhất, năm tỉnh "
+            "cuối bảng). Chấm đặc: tỉnh chắc chắn thuộc nhóm của nó theo khoảng đồng thời."
+        ),
+        "en": (
+            "Two kinds of rank interval, both at {level}. **The interval of a province alone** (for a statement "
+            "about one province) holds its true rank with probability at least {level}. **The joint intervals** "
+            "hold the true ranks of all {total} provinces at once with probability at least {level} — used for "
+            "any statement about a group (best performers, poor performers, the bottom five). Filled dot: the "
+            "province is surely in its group by the joint interval."
+        ),
+    },
+    "trust.groups": {
+        "vi": "Nhóm tứ phân vị, đợt {wave}: tỉnh chắc chắn thuộc nhóm (khoảng hạng đồng thời {level})",
+        "en": "Quartile groups, wave {wave}: provinces surely in each group (joint {level} rank intervals)",
+    },
+    "trust.col_group": {"vi": "Nhóm", "en": "Group"},
+    "trust.col_group_point": {"vi": "Số tỉnh theo điểm", "en": "Provinces on the point estimate"},
+    "trust.col_group_sure": {"vi": "Chắc chắn thuộc nhóm", "en": "Surely in the group"},
+    "trust.col_group_possible": {"vi": "Có thể thuộc nhóm (số tỉnh)", "en": "Could be in it (provinces)"},
+    "trust.group_none": {"vi": "không tỉnh nào", "en": "none"},
+    "brief.src.trust_groups": {
+        "vi": "Nhóm tứ phân vị đọc theo khoảng hạng đồng thời {level} cho mọi tỉnh (chấm đặc = chắc chắn thuộc nhóm).",
+        "en": "Quartile groups read off the joint {level} rank intervals of all provinces (filled dot = surely in the group).",
+    },
 }
 
 

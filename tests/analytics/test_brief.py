@@ -196,3 +196,13 @@ def test_pack_numbers_equal_the_pages_numbers(hanoi_pack, brief_warehouse):
     for index, key in enumerate(["title", *brief.SECTIONS]):  # what the views say is what the file says
         for value in list(views.get(key, {}).values())[:MAX_FIGURES]:  # the rest are in the notes
             assert value in pptx_lines[index], (key, value)
+
+
+def test_the_trust_notes_name_both_rank_intervals(hanoi_pack):
+    """The province's rank is defined with the interval of the province alone and the joint one (the one for
+    statements about groups), as the page shows them."""
+    rank = hanoi_pack["briefing"].section("trust").number("trust_rank")
+    _, notes = _pptx_text(hanoi_pack["files"]["pptx"])
+    note = notes[1 + brief.SECTIONS.index("trust")]
+    assert f"khoảng thứ hạng 90% của riêng tỉnh: {rank.args['low']}–{rank.args['high']}" in note
+    assert f"đồng thời với mọi tỉnh (dùng khi nói về nhóm): {rank.args['joint_low']}–{rank.args['joint_high']}" in note

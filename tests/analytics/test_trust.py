@@ -78,7 +78,8 @@ def test_report_has_the_contract_columns_and_ignores_unknown_items(fixture, resu
     frame = trust.report_frame(result)
     assert frame.columns[:10] == ["province_code", "wave", "n", "index", "ci_low", "ci_high", "rank", "rank_low",
                                   "rank_high", "quartile"]  # fmt: skip
-    assert frame.columns[10:] == DIMS
+    assert frame.columns[10:14] == ["rank_low_joint", "rank_high_joint", "quartile_low_joint", "quartile_high_joint"]
+    assert frame.columns[14:] == DIMS
     assert result.unknown_items == ["q_pilot_x"]
     monkeypatch.setenv("FRONT_DATA_DIR", str(fixture.warehouse.data_dir))
     assert main(["trust", "--format", "json"]) == 0
@@ -192,7 +193,7 @@ def test_role_rule_hides_index_cells_on_too_few_respondents(result) -> None:
     for role, medium in (("presenter", "screen"), ("leader", "export")):
         shown = protected.trust_result(made, role, medium)
         row = shown.index.filter(tiny).row(0, named=True)
-        assert all(row[c] is None for c in ("n", "index", "ci_low", "ci_high", "rank", "quartile", DIMS[0]))
+        assert all(row[c] is None for c in ("n", "index", "ci_low", "ci_high", *trust.RANK_COLUMNS, DIMS[0]))
         assert shown.dimensions.filter(tiny)["estimate"].null_count() == len(DIMS)
         assert shown.changes.filter((pl.col("province_code") == RISER) & (pl.col("wave") == wave)).is_empty()
         assert shown.sensitivity.filter(tiny).is_empty()

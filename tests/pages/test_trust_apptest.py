@@ -85,3 +85,23 @@ def test_without_survey_data_the_page_explains(warehouse):
     at = _open()
     assert not at.exception
     assert any("Chưa có dữ liệu khảo sát" in i.value for i in at.info)
+
+
+def test_the_page_says_which_rank_interval_is_which_and_groups_use_the_joint_one(trust_data):
+    """The province's caption gives both intervals, each named; the quartile-group table lists as "surely in"
+    only provinces whose simultaneous rank interval lies inside the group."""
+    at = _open(province=RISER)
+    assert not at.exception
+    index = _result(trust_data).index.filter((trust.pl.col("wave") == "2026Q1") & trust.pl.col("rank").is_not_null())
+    row = index.filter(trust.pl.col("province_code") == RISER).row(0, named=True)
+    caption = next(c.value for c in at.caption if c.value.startswith(f"Hạng {row['rank']}/"))
+    assert f"của riêng tỉnh: {row['rank_low']}–{row['rank_high']}" in caption
+    assert f"đồng thời với cả {index.height} tỉnh: {row['rank_low_joint']}–{row['rank_high_joint']}" in caption
+    assert any("Khoảng đồng thời" in c.value and "nhóm" in c.value for c in at.caption)
+    groups = next(d.value for d in at.dataframe if "Chắc chắn thuộc nhóm" in d.value.columns)
+    sure = index.filter(
+        (trust.pl.col("quartile_low_joint") == 1) & (trust.pl.col("quartile_high_joint") == 1)
+    )  # fmt: skip
+    names = dict(_result(trust_data).provinces.select("province_code", "name_short").iter_rows())
+    expected = ", ".join(names[c] for c in sure.sort("rank")["province_code"]) or "không tỉnh nào"
+    assert groups["Chắc chắn thuộc nhóm"].iloc[0] == expected
