@@ -128,7 +128,8 @@ class DidResult:
 
     @property
     def few_adopters(self) -> bool:
-        return self.n_adopters < FEW_ADOPTERS
+        """Some adopters, but fewer than FEW_ADOPTERS: the interval's t quantile has few degrees of freedom."""
+        return 0 < self.n_adopters < FEW_ADOPTERS
 
 
 def _none(value: float | None) -> float | None:
