@@ -174,8 +174,8 @@ def estimate(panel: pl.DataFrame, first: pl.DataFrame, model_kind: str, outcome:
     label: 'YYYY-MM', 'YYYYQn', an integer year, a date) and either `outcome` + `value` (the long frame of
     `panels`) or a column named after `outcome`. `first`: one row per adopting unit with `province_code`,
     optionally `model_kind` (rows of other kinds are ignored) and its adoption as `adopted_period` (in the
-    panel's period labels; an adoption between periods counts from the next one) or `adopted_at` (a date,
-    turned into the outcome's period label; a number is taken as a period). Units absent from `first`, or
+    panel's period labels; an adoption between periods counts from the next one), `adopted_at` (a date,
+    turned into the outcome's period label; a number is taken as a period) or `first_treat` (as R `did`). Units absent from `first`, or
     with a null or 0 adoption (R `did`'s `first_treat = 0`), never adopted. Example, R `did`'s mpdta:
     panel = province_code ← str(countyreal), period ← year, lemp; first = province_code, adopted_period ←
     first_treat; then `estimate(panel, first, "any", "lemp")` gives `did` 2.5.1's never-treated results.
@@ -221,9 +221,9 @@ def _adopted_periods(
     """province_code, adopted_period (in the panel's period labels) of the units adopting `model_kind`."""
     if "model_kind" in first.columns:
         first = first.filter(pl.col("model_kind") == model_kind)
-    column = "adopted_period" if "adopted_period" in first.columns else "adopted_at"
-    if column not in first.columns or "province_code" not in first.columns:
-        raise ValueError("the adoptions need columns province_code and adopted_period (or adopted_at)")
+    column = next((c for c in ("adopted_period", "adopted_at", "first_treat") if c in first.columns), None)
+    if column is None or "province_code" not in first.columns:
+        raise ValueError("the adoptions need columns province_code and adopted_period (or adopted_at, first_treat)")
     when, kind = pl.col(column), first.schema[column]
     if kind.is_temporal() and period_type == pl.String:
         when = adoption_period(when, outcome)

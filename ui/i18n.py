@@ -710,7 +710,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "models.col_effect": {"vi": "Tác động theo đợt áp dụng (KTC 95%)", "en": "Effect by adoption cohort (95% CI)"},
     "models.col_relative": {"vi": "Tương đối", "en": "Relative"},
     "models.col_adopters": {"vi": "Tỉnh áp dụng", "en": "Adopting provinces"},
-    "models.col_comparison": {"vi": "Tỉnh chưa áp dụng", "en": "Never-adopting provinces"},
+    "models.col_comparison": {"vi": "Tỉnh chưa từng áp dụng", "en": "Never-adopting provinces"},
     "models.col_evidence": {"vi": "Mức độ bằng chứng", "en": "Strength of evidence"},
     "models.event_study": {"vi": "Diễn biến trước và sau khi áp dụng", "en": "Before and after adoption"},
     "models.pick_kind": {"vi": "Loại mô hình", "en": "Model kind"},

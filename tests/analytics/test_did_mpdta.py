@@ -124,3 +124,20 @@ def test_adoptions_that_cannot_be_compared_with_the_periods_are_refused(mpdta):
         models.estimate(panel, first, "any", "lemp")
     with pytest.raises(ValueError, match="named 'employment'"):
         models.estimate(panel, first, "any", "employment")
+
+
+def test_date_periods_and_a_first_treat_column_give_the_same_cells(mpdta, est):
+    years = mpdta.select(pl.col("countyreal").alias("province_code"), pl.col("year").alias("period"), "lemp")
+    first_treat = models.estimate(
+        years, mpdta.select(pl.col("countyreal").alias("province_code"), "first_treat"), "x", "lemp"
+    )
+    assert first_treat.result.equals(est.result)  # integer ids are cast to text on the way in
+    dates = years.with_columns(pl.date(pl.col("period"), 1, 1).alias("period"))
+    adopted = mpdta.filter(pl.col("first_treat") > 0).select(
+        pl.col("countyreal").alias("province_code"), pl.date(pl.col("first_treat"), 1, 1).alias("adopted_at")
+    )
+    dated = models.estimate(dates, adopted, "x", "lemp")
+    cells = dated.result.filter(pl.col("kind") == "cell")
+    assert cells["cohort"].dtype == pl.Date
+    assert cells["cohort"].dt.year().to_list() == _rows(est, "cell")["cohort"].to_list()
+    assert cells["estimate"].to_list() == pytest.approx(_rows(est, "cell")["estimate"].to_list(), abs=1e-12)
