@@ -43,6 +43,7 @@ HIGHER_IS_BETTER = {
     "mediation_success_rate": True,
 }
 MIN_ADOPTERS = 3
+PRETREND_ALPHA = 0.05  # joint placebo test: below this p-value trends differed before adoption
 NO_EFFECT_BAND = 0.10  # |relative CI bounds| within ±10% of the counterfactual: "no meaningful effect"
 PEERS = 5
 _FAR_FUTURE = datetime(2999, 1, 1)
@@ -50,11 +51,15 @@ _FAR_FUTURE = datetime(2999, 1, 1)
 
 @dataclass(frozen=True)
 class Estimate:
+    """One model kind × outcome: `fit` holds the estimator's output on period indexes, `result` the same as
+    one labelled frame (see `estimate`)."""
+
     model_kind: str
     outcome: str
-    result: did.DidResult
+    fit: did.DidResult
     first_period: str | None
     last_period: str | None
+    result: pl.DataFrame
 
 
 def adoptions(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
@@ -163,28 +168,140 @@ def adoption_period(adopted: pl.Expr, outcome: str) -> pl.Expr:
 
 
 def estimate(panel: pl.DataFrame, first: pl.DataFrame, model_kind: str, outcome: str, *, seed: int = 0) -> Estimate:
-    """The staggered DiD of one model kind on one outcome (pure: frames in, Estimate out)."""
-    rows = panel.filter(pl.col("outcome") == outcome)
-    adopted = first.filter(pl.col("model_kind") == model_kind).select(
-        "province_code", adoption_period(pl.col("adopted_at"), outcome).alias("adopted_period")
-    )
+    """The staggered DiD of one model kind on one outcome (pure: frames in, Estimate out; analytics.did).
+
+    `panel`: one row per unit and period with `province_code` (the unit, any id), `period` (any sortable
+    label: 'YYYY-MM', 'YYYYQn', an integer year, a date) and either `outcome` + `value` (the long frame of
+    `panels`) or a column named after `outcome`. `first`: one row per adopting unit with `province_code`,
+    optionally `model_kind` (rows of other kinds are ignored) and its adoption as `adopted_period` (in the
+    panel's period labels; an adoption between periods counts from the next one), `adopted_at` (a date,
+    turned into the outcome's period label; a number is taken as a period) or `first_treat` (as R `did`). Units absent from `first`, or
+    with a null or 0 adoption (R `did`'s `first_treat = 0`), never adopted. Example, R `did`'s mpdta:
+    panel = province_code ← str(countyreal), period ← year, lemp; first = province_code, adopted_period ←
+    first_treat; then `estimate(panel, first, "any", "lemp")` gives `did` 2.5.1's never-treated results.
+
+    `Estimate.result` has one row per estimated quantity, told apart by `kind`:
+    - "cell": ATT(g, t) — `cohort` g (first adopted period, a period label), `period` t, `event_time` t − g;
+    - "cohort": θ(g), the mean of the cohort's post-adoption cells;
+    - "event": the event study θ(e) at `event_time` e, with the simultaneous band `band_low`, `band_high`;
+    - "group" (the headline), "simple", "dynamic": the overall aggregations (R `aggte` types);
+    - "pretrend": the joint placebo test, `estimate` = its sup-t statistic, `p_value` its bootstrap p-value.
+    Columns: kind, cohort, period, event_time, estimate, se, ci_low, ci_high, band_low, band_high, p_value,
+    n_treated (adopting units behind the row), n_comparison (comparison units; cells only). Intervals are 95%,
+    t with (adopting units − 1) degrees of freedom on a cohort-stratified bootstrap SE (analytics.did)."""
+    rows = _outcome_rows(panel, outcome)
+    adopted = _adopted_periods(first, model_kind, outcome, rows.schema["period"] if "period" in rows.columns else None)
     if rows.is_empty():
-        empty = did.staggered_did(np.zeros((0, 2)), np.zeros(0, dtype=int), draws=1)
-        return Estimate(model_kind, outcome, empty, None, None)
+        empty = did.staggered_did(np.zeros((0, 2)), np.zeros(0, dtype=int), draws=0)
+        return Estimate(model_kind, outcome, empty, None, None, _result_frame(empty, [], pl.String))
     y, cohort, _, periods = did.panel_matrix(rows, adopted)
-    result = did.staggered_did(y, cohort, seed=seed)
-    return Estimate(model_kind, outcome, result, str(periods[0]), str(periods[-1]))
+    fit = did.staggered_did(y, cohort, seed=seed)
+    return Estimate(
+        model_kind, outcome, fit, str(periods[0]), str(periods[-1]), _result_frame(fit, periods, rows.schema["period"])
+    )
+
+
+def _outcome_rows(panel: pl.DataFrame, outcome: str) -> pl.DataFrame:
+    """province_code (text), period, value of one outcome, from the long or the wide panel."""
+    missing = {"province_code", "period"} - set(panel.columns)
+    if missing:
+        raise ValueError(f"the panel needs columns province_code and period; missing: {', '.join(sorted(missing))}")
+    if "outcome" in panel.columns and "value" in panel.columns:
+        rows = panel.filter(pl.col("outcome") == outcome).select("province_code", "period", "value")
+    elif outcome in panel.columns:
+        rows = panel.select("province_code", "period", pl.col(outcome).alias("value"))
+    else:
+        raise ValueError(f"the panel has neither outcome/value columns nor a column named {outcome!r}")
+    return rows.with_columns(pl.col("province_code").cast(pl.String), pl.col("value").cast(pl.Float64))
+
+
+def _adopted_periods(
+    first: pl.DataFrame, model_kind: str, outcome: str, period_type: pl.DataType | None
+) -> pl.DataFrame:
+    """province_code, adopted_period (in the panel's period labels) of the units adopting `model_kind`."""
+    if "model_kind" in first.columns:
+        first = first.filter(pl.col("model_kind") == model_kind)
+    column = next((c for c in ("adopted_period", "adopted_at", "first_treat") if c in first.columns), None)
+    if column is None or "province_code" not in first.columns:
+        raise ValueError("the adoptions need columns province_code and adopted_period (or adopted_at, first_treat)")
+    when, kind = pl.col(column), first.schema[column]
+    if kind.is_temporal() and period_type == pl.String:
+        when = adoption_period(when, outcome)
+    elif kind.is_numeric():
+        when = pl.when(when > 0).then(when)  # 0 = never treated, as R did's first_treat
+    adopted = (
+        first.select(pl.col("province_code").cast(pl.String), when.alias("adopted_period"))
+        .drop_nulls()
+        .group_by("province_code")
+        .agg(pl.col("adopted_period").min())
+    )
+    if period_type is not None and adopted.height and adopted.schema["adopted_period"] != period_type:
+        both_numeric = period_type.is_numeric() and adopted.schema["adopted_period"].is_numeric()
+        if not both_numeric:
+            raise ValueError(
+                f"adoption periods ({adopted.schema['adopted_period']}) and panel periods ({period_type}) "
+                "are not comparable: give adopted_period in the panel's period labels"
+            )
+    return adopted
+
+
+def _result_frame(fit: did.DidResult, periods: list, period_type: pl.DataType) -> pl.DataFrame:
+    """`fit` as the labelled frame of `estimate` (period indexes turned back into period labels)."""
+    label = pl.Series("label", periods, dtype=period_type) if periods else pl.Series("label", [], dtype=period_type)
+
+    def labels(index: pl.Series) -> pl.Series:
+        return label.gather(index) if index.len() else pl.Series([], dtype=period_type)
+
+    cells = fit.cells.with_columns(
+        pl.lit("cell").alias("kind"), cohort=labels(fit.cells["cohort"]), period=labels(fit.cells["period"])
+    )
+    cohorts = fit.groups.with_columns(pl.lit("cohort").alias("kind"), cohort=labels(fit.groups["cohort"]))
+    events = fit.event_study.drop("cohorts").with_columns(pl.lit("event").alias("kind"))
+    overall = [
+        {"kind": name, "estimate": a.estimate, "se": a.se, "ci_low": a.ci_low, "ci_high": a.ci_high}
+        for name, a in (
+            ("group", did.Aggregate(fit.estimate, fit.se, fit.ci_low, fit.ci_high)),
+            ("simple", fit.simple),
+            ("dynamic", fit.dynamic),
+        )
+    ]
+    overall.append({"kind": "pretrend", "estimate": fit.pretrend_stat, "p_value": fit.pretrend_p})
+    schema = {
+        "kind": pl.String,
+        "cohort": period_type,
+        "period": period_type,
+        "event_time": pl.Int64,
+        "estimate": pl.Float64,
+        "se": pl.Float64,
+        "ci_low": pl.Float64,
+        "ci_high": pl.Float64,
+        "band_low": pl.Float64,
+        "band_high": pl.Float64,
+        "p_value": pl.Float64,
+        "n_treated": pl.Int64,
+        "n_comparison": pl.Int64,
+    }
+    totals = pl.DataFrame(
+        overall, schema={k: schema[k] for k in ("kind", "estimate", "se", "ci_low", "ci_high", "p_value")}
+    )
+    totals = totals.with_columns(pl.lit(fit.n_adopters, pl.Int64).alias("n_treated"))
+    parts = [cells, cohorts, events, totals]
+    return pl.concat([p.cast({c: schema[c] for c in p.columns}) for p in parts], how="diagonal").select(list(schema))
 
 
 def evidence(est: Estimate) -> str:
     """Strength of evidence as a code the page words: insufficient, pretrend, better, worse, no_effect,
-    inconclusive."""
-    r = est.result
+    inconclusive (effect: a clear effect on an outcome not in HIGHER_IS_BETTER). The headline is the group aggregation; "pretrend" when the joint placebo test rejects
+    parallel trends (p < PRETREND_ALPHA). With fewer than did.FEW_ADOPTERS adopters the code stands but the
+    table flags `few_adopters`."""
+    r = est.fit
     if r.estimate is None or r.ci_low is None or r.n_adopters < MIN_ADOPTERS:
         return "insufficient"
-    if r.pretrend_low is not None and (r.pretrend_low > 0 or r.pretrend_high < 0):
+    if r.pretrend_p is not None and r.pretrend_p < PRETREND_ALPHA:
         return "pretrend"
     if r.ci_low > 0 or r.ci_high < 0:
+        if est.outcome not in HIGHER_IS_BETTER:
+            return "effect"  # an outcome of unknown direction (a caller's own panel)
         good = (r.estimate > 0) == HIGHER_IS_BETTER[est.outcome]
         return "better" if good else "worse"
     if r.baseline and max(abs(r.ci_low), abs(r.ci_high)) <= NO_EFFECT_BAND * abs(r.baseline):
@@ -200,20 +317,26 @@ def estimates(con: duckdb.DuckDBPyConnection, scope: Scope) -> list[Estimate]:
 
 
 def table(results: list[Estimate]) -> pl.DataFrame:
-    """One row per model kind × outcome: the command's columns plus evidence, pre-trend and periods."""
+    """One row per model kind × outcome: the headline (group aggregation) with its interval, the simple
+    aggregation beside it, the sample sizes and the few-adopters flag, the evidence code, the joint pre-trend
+    p-value and the periods."""
     return pl.DataFrame(
         [
             {
                 "model_kind": e.model_kind,
                 "outcome": e.outcome,
-                "estimate": e.result.estimate,
-                "ci_low": e.result.ci_low,
-                "ci_high": e.result.ci_high,
-                "relative_effect": e.result.relative_effect,
-                "n_adopters": e.result.n_adopters,
-                "n_comparison": e.result.n_comparison,
+                "estimate": e.fit.estimate,
+                "ci_low": e.fit.ci_low,
+                "ci_high": e.fit.ci_high,
+                "simple": e.fit.simple.estimate,
+                "simple_low": e.fit.simple.ci_low,
+                "simple_high": e.fit.simple.ci_high,
+                "relative_effect": e.fit.relative_effect,
+                "n_adopters": e.fit.n_adopters,
+                "n_comparison": e.fit.n_comparison,
+                "few_adopters": e.fit.few_adopters,
                 "evidence": evidence(e),
-                "pretrend": e.result.pretrend,
+                "pretrend_p": e.fit.pretrend_p,
                 "first_period": e.first_period,
                 "last_period": e.last_period,
             }
@@ -225,11 +348,15 @@ def table(results: list[Estimate]) -> pl.DataFrame:
             "estimate": pl.Float64,
             "ci_low": pl.Float64,
             "ci_high": pl.Float64,
+            "simple": pl.Float64,
+            "simple_low": pl.Float64,
+            "simple_high": pl.Float64,
             "relative_effect": pl.Float64,
             "n_adopters": pl.Int64,
             "n_comparison": pl.Int64,
+            "few_adopters": pl.Boolean,
             "evidence": pl.String,
-            "pretrend": pl.Float64,
+            "pretrend_p": pl.Float64,
             "first_period": pl.String,
             "last_period": pl.String,
         },
@@ -237,13 +364,12 @@ def table(results: list[Estimate]) -> pl.DataFrame:
 
 
 def event_studies(results: list[Estimate]) -> pl.DataFrame:
-    """All event studies stacked: model_kind, outcome, event_time, estimate, ci_low, ci_high, cohorts."""
+    """All event studies stacked: model_kind, outcome, event_time, estimate, se, ci_low, ci_high (pointwise
+    95%), band_low, band_high (simultaneous 95% sup-t band), cohorts."""
     frames = [
-        e.result.event_study.select(
-            pl.lit(e.model_kind).alias("model_kind"), pl.lit(e.outcome).alias("outcome"), pl.all()
-        )
+        e.fit.event_study.select(pl.lit(e.model_kind).alias("model_kind"), pl.lit(e.outcome).alias("outcome"), pl.all())
         for e in results
-        if e.result.event_study.height
+        if e.fit.event_study.height
     ]
     return pl.concat(frames) if frames else pl.DataFrame()
 
@@ -315,7 +441,9 @@ def peer_comparison(
 
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
     """`python -m analytics models`: one row per model kind × outcome (the pooled estimate over every
-    province in scope; `--province` does not narrow it — one province has no comparison group).
+    province in scope; `--province` does not narrow it — one province has no comparison group): the headline
+    (group aggregation) with its 95% interval, the simple aggregation beside it, the sample sizes, the
+    few-adopters flag and the joint pre-trend p-value (see `table`).
 
     `--role` changes nothing here: each estimate pools every province-month (many opinions and survey
     respondents), and the only counts are numbers of provinces (adopters, comparison group), which describe
@@ -329,7 +457,10 @@ def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role:
         "estimate",
         "ci_low",
         "ci_high",
+        "simple",
         "relative_effect",
         "n_adopters",
         "n_comparison",
+        "few_adopters",
+        "pretrend_p",
     )

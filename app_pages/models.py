@@ -55,27 +55,35 @@ st.caption(t("models.replication_note"))
 counts = first.group_by("model_kind").agg(pl.col("province_code").n_unique().alias("provinces"))
 
 
-def _effect(row: dict) -> str:
-    if row["estimate"] is None:
+def _interval(value: float | None, low: float | None, high: float | None) -> str:
+    if value is None:
         return "—"
-    low, high = row["ci_low"], row["ci_high"]
     bounds = f" ({fmt_num(low, lang, 3)} – {fmt_num(high, lang, 3)})" if low is not None else ""
-    return fmt_num(row["estimate"], lang, 3) + bounds
+    return fmt_num(value, lang, 3) + bounds
 
 
+def _evidence(row: dict) -> str:
+    words = t(f"front.evidence.{row['evidence']}")
+    return words + (" · " + t("models.few_adopters_short", n=row["n_adopters"]) if row["few_adopters"] else "")
+
+
+rows = list(table.iter_rows(named=True))
 st.dataframe(
     pl.DataFrame(
         {
-            t("models.col_model"): [t(f"front.kind.{r['model_kind']}") for r in table.iter_rows(named=True)],
-            t("models.col_outcome"): [t(f"front.outcome.{r['outcome']}") for r in table.iter_rows(named=True)],
-            t("models.col_effect"): [_effect(r) for r in table.iter_rows(named=True)],
+            t("models.col_model"): [t(f"front.kind.{r['model_kind']}") for r in rows],
+            t("models.col_outcome"): [t(f"front.outcome.{r['outcome']}") for r in rows],
+            t("models.col_effect"): [_interval(r["estimate"], r["ci_low"], r["ci_high"]) for r in rows],
+            t("models.col_simple"): [_interval(r["simple"], r["simple_low"], r["simple_high"]) for r in rows],
             t("models.col_relative"): [
-                fmt_pct(r["relative_effect"], lang) if r["relative_effect"] is not None else "—"
-                for r in table.iter_rows(named=True)
+                fmt_pct(r["relative_effect"], lang) if r["relative_effect"] is not None else "—" for r in rows
             ],
             t("models.col_adopters"): table["n_adopters"],
             t("models.col_comparison"): table["n_comparison"],
-            t("models.col_evidence"): [t(f"front.evidence.{e}") for e in table["evidence"]],
+            t("models.col_pretrend"): [
+                fmt_num(r["pretrend_p"], lang, 2) if r["pretrend_p"] is not None else "—" for r in rows
+            ],
+            t("models.col_evidence"): [_evidence(r) for r in rows],
         }
     ),
     hide_index=True,
@@ -102,7 +110,11 @@ else:
         last=row["last_period"],
     )
     st.plotly_chart(charts_front.event_study(study, title=title, lang=lang))
-    st.caption(t(f"front.evidence.{row['evidence']}"))
+    st.caption(_evidence(row))
+    if row["pretrend_p"] is not None:
+        st.caption(t("models.pretrend_note", p=fmt_num(row["pretrend_p"], lang, 2)))
+    if row["few_adopters"]:
+        st.warning(t("models.few_adopters", n=row["n_adopters"]), icon=":material/warning:")
 
 st.subheader(t("models.peers"))
 province = scope.province_code or filters.province_code

@@ -67,10 +67,12 @@ def _names(number: Number, lang: str, briefing: Briefing) -> dict[str, Any]:
     if number.key.startswith("concern_") and lang == "en" and a.get("field_en"):
         a["field"] = a["field_en"]
     a["province"] = briefing.province_name or ""
+    if number.key.startswith("model_"):
+        a["few"] = text("brief.few_adopters", lang, n=a.get("adopters")) if a.get("few_adopters") else ""
     for name in CITIZEN_COUNTS & a.keys():
         a[name] = _count_text(a[name], lang, briefing.role)
     for name, value in list(a.items()):
-        if name in ("low", "high") and isinstance(value, float):
+        if name in ("low", "high", "simple") and isinstance(value, float):
             a[name] = fmt_num(value, lang, 3 if number.kind == "num3" else 1)
         elif name in ("target", "share") and isinstance(value, float):
             a[name] = fmt_pct(value, lang)
@@ -80,7 +82,9 @@ def _names(number: Number, lang: str, briefing: Briefing) -> dict[str, Any]:
             continue
         elif isinstance(value, int):
             a[name] = fmt_int(value, lang)
-        elif isinstance(value, float) and name not in ("low", "high"):
+        elif name == "pretrend_p" and isinstance(value, float):
+            a[name] = fmt_num(value, lang, 2)
+        elif isinstance(value, float) and name not in ("low", "high", "simple"):
             a[name] = fmt_int(value, lang) if value.is_integer() else fmt_num(value, lang)
         elif hasattr(value, "hour"):
             a[name] = fmt_datetime(value, lang)

@@ -16,11 +16,27 @@ STATUS_COLOURS = {"done_on_time": "#3b8b5a", "done_late": "#d0a02b", "overdue": 
 
 
 def event_study(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
-    """Point estimates with 95% intervals by event time; a dashed line at 0 and at adoption."""
+    """Point estimates by event time with pointwise 95% intervals (error bars) and, when the frame has
+    `band_low`/`band_high`, the simultaneous 95% band (shaded: every event time at once); a dashed line at 0
+    and a dotted one at adoption."""
     rows = list(frame.sort("event_time").iter_rows(named=True))
     x = [r["event_time"] for r in rows]
     y = [r["estimate"] for r in rows]
-    fig = go.Figure(
+    fig = go.Figure()
+    banded = [r for r in rows if r.get("band_low") is not None and r.get("band_high") is not None]
+    if banded:
+        fig.add_trace(
+            go.Scatter(
+                x=[r["event_time"] for r in banded] + [r["event_time"] for r in reversed(banded)],
+                y=[r["band_high"] for r in banded] + [r["band_low"] for r in reversed(banded)],
+                fill="toself",
+                fillcolor="rgba(31, 95, 139, 0.15)",
+                line={"width": 0},
+                hoverinfo="skip",
+                name=text("models.band", lang),
+            )
+        )
+    fig.add_trace(
         go.Scatter(
             x=x,
             y=y,
@@ -33,13 +49,15 @@ def event_study(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure:
                 "arrayminus": [(r["estimate"] - r["ci_low"]) if r["ci_low"] is not None else 0 for r in rows],
             },
             hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+            name=text("models.pointwise", lang),
         )
     )
     fig.add_hline(y=0, line_dash="dash", line_color="#888")
     fig.add_vline(x=-0.5, line_dash="dot", line_color="#c0392b")
     fig.update_xaxes(title_text=text("models.event_x", lang), dtick=1)
     fig.update_yaxes(title_text=text("models.event_y", lang))
-    return apply_layout(fig, title, 380, lang)
+    fig.update_layout(legend={"orientation": "h", "y": -0.25})
+    return apply_layout(fig, title, 400, lang)
 
 
 def adoption_map(

@@ -684,8 +684,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Not enough data (fewer than 3 adopters or no comparison group)",
     },
     "front.evidence.pretrend": {
-        "vi": "Thận trọng: trước khi áp dụng, xu hướng đã khác nhóm so sánh",
-        "en": "Caution: trends already differed before adoption",
+        "vi": "Thận trọng: trước khi áp dụng, xu hướng đã khác nhóm so sánh (kiểm định chung p < 0,05)",
+        "en": "Caution: trends already differed before adoption (joint test p < 0.05)",
     },
     "front.evidence.better": {
         "vi": "Bằng chứng khá rõ: kết quả tốt lên — nên nhân rộng",
@@ -708,8 +708,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Social dialogue and community security models",
     },
     "models.intro": {
-        "vi": "Mô hình nào có tác dụng và nên nhân rộng? Ước lượng khác biệt kép theo thời điểm áp dụng (Callaway–Sant'Anna): so sánh thay đổi của tỉnh sau khi áp dụng với các tỉnh chưa áp dụng ở cùng thời điểm; khoảng tin cậy 95% bootstrap theo tỉnh. Không dùng so sánh trước–sau đơn thuần.",
-        "en": "Which models work and should be replicated? Staggered difference-in-differences (Callaway–Sant'Anna): each province's change after adoption against provinces not yet using the model at the same time; 95% intervals from a bootstrap over provinces. Not a raw before/after.",
+        "vi": "Mô hình nào có tác dụng và nên nhân rộng? Ước lượng khác biệt kép theo thời điểm áp dụng (Callaway–Sant'Anna): so sánh thay đổi của tỉnh sau khi áp dụng với các tỉnh chưa từng áp dụng ở cùng thời điểm; khoảng tin cậy 95% bootstrap theo tỉnh trong từng đợt áp dụng. Không dùng so sánh trước–sau đơn thuần.",
+        "en": "Which models work and should be replicated? Staggered difference-in-differences (Callaway–Sant'Anna): each province's change after adoption against provinces that never adopted, over the same periods; 95% intervals from a bootstrap over provinces within each adoption cohort. Not a raw before/after.",
     },
     "models.timeline": {"vi": "Thời điểm áp dụng", "en": "When models were adopted"},
     "models.map": {"vi": "Tỉnh, thành phố đã áp dụng", "en": "Provinces that adopted"},
@@ -726,24 +726,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "models.replication": {"vi": "Bảng nhân rộng", "en": "Replication table"},
     "models.replication_note": {
-        "vi": "Tác động = thay đổi trung bình sau khi áp dụng, tính theo đơn vị của chỉ số, mỗi tỉnh mỗi kỳ; tương đối = so với mức dự kiến nếu không áp dụng. Nhóm so sánh: tỉnh chưa áp dụng (kể cả tỉnh chưa bao giờ áp dụng).",
-        "en": "Effect = average change after adoption in the outcome's units per province and period; relative = against the expected level without the model. Comparison: provinces not yet using it (never-adopters included).",
+        "vi": "Tác động = thay đổi trung bình sau khi áp dụng, theo đơn vị của chỉ số, mỗi tỉnh mỗi kỳ: trung bình của từng đợt áp dụng, các đợt tính theo số tỉnh (đợt áp dụng sớm không được tính nặng hơn chỉ vì có nhiều kỳ hơn); “trung bình mọi kỳ” là cách tính cũ, để đối chiếu. Tương đối = so với mức dự kiến nếu không áp dụng. Nhóm so sánh: tỉnh chưa từng áp dụng. Kiểm định xu hướng trước: giá trị p chung cho mọi kỳ trước khi áp dụng (dưới 0,05: xu hướng đã khác từ trước).",
+        "en": "Effect = average change after adoption in the outcome's units per province and period: the mean of each adoption cohort, cohorts weighted by their number of provinces (early adopters do not weigh more for having more periods); “mean of all periods” is the former calculation, for comparison. Relative = against the expected level without the model. Comparison: provinces that never adopted. Pre-trend test: one joint p-value over every period before adoption (below 0.05: trends already differed).",
     },
     "models.col_model": {"vi": "Mô hình", "en": "Model"},
     "models.col_outcome": {"vi": "Chỉ số", "en": "Outcome"},
-    "models.col_effect": {"vi": "Tác động (KTC 95%)", "en": "Effect (95% CI)"},
+    "models.col_effect": {"vi": "Tác động theo đợt áp dụng (KTC 95%)", "en": "Effect by adoption cohort (95% CI)"},
     "models.col_relative": {"vi": "Tương đối", "en": "Relative"},
     "models.col_adopters": {"vi": "Tỉnh áp dụng", "en": "Adopting provinces"},
-    "models.col_comparison": {"vi": "Tỉnh chưa áp dụng", "en": "Never-adopting provinces"},
+    "models.col_comparison": {"vi": "Tỉnh chưa từng áp dụng", "en": "Never-adopting provinces"},
     "models.col_evidence": {"vi": "Mức độ bằng chứng", "en": "Strength of evidence"},
     "models.event_study": {"vi": "Diễn biến trước và sau khi áp dụng", "en": "Before and after adoption"},
     "models.pick_kind": {"vi": "Loại mô hình", "en": "Model kind"},
     "models.pick_outcome": {"vi": "Chỉ số", "en": "Outcome"},
     "models.event_title": {
-        "vi": "{kind} — {outcome}: chênh lệch so với tỉnh chưa áp dụng, {first}–{last}",
-        "en": "{kind} — {outcome}: difference from not-yet-adopting provinces, {first}–{last}",
+        "vi": "{kind} — {outcome}: chênh lệch so với tỉnh chưa từng áp dụng, {first}–{last}",
+        "en": "{kind} — {outcome}: difference from never-adopting provinces, {first}–{last}",
     },
-    "models.event_x": {"vi": "Số kỳ kể từ khi áp dụng (−1 = kỳ gốc)", "en": "Periods since adoption (−1 = reference)"},
+    "models.event_x": {
+        "vi": "Số kỳ kể từ khi áp dụng (0 = kỳ áp dụng; số âm: thay đổi từng kỳ trước khi áp dụng)",
+        "en": "Periods since adoption (0 = adoption; negative: period-on-period change before adoption)",
+    },
     "models.event_y": {"vi": "Tác động ước lượng (KTC 95%)", "en": "Estimated effect (95% CI)"},
     "models.peers": {"vi": "So sánh với 5 tỉnh tương đồng nhất", "en": "Comparison with the 5 most similar provinces"},
     "models.peers_pick": {
@@ -1256,8 +1259,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Source: member-organisation figures for {period}; denominator: people eligible to join; targets: {source}.",
     },
     "brief.src.models": {
-        "vi": "Nguồn: hồ sơ áp dụng mô hình và kết quả theo tháng; ước lượng chênh lệch kép so tỉnh áp dụng với tỉnh chưa áp dụng, khoảng tin cậy 95%.",
-        "en": "Source: model adoption records and monthly results; staggered difference-in-differences, adopters against not-yet adopters, 95% confidence intervals.",
+        "vi": "Nguồn: hồ sơ áp dụng mô hình và kết quả theo tháng; ước lượng chênh lệch kép so tỉnh áp dụng với tỉnh chưa từng áp dụng, trung bình theo đợt áp dụng, khoảng tin cậy 95%.",
+        "en": "Source: model adoption records and monthly results; staggered difference-in-differences, adopters against never-adopters, averaged by adoption cohort, 95% confidence intervals.",
     },
     "brief.src.monitoring": {
         "vi": "Nguồn: kiến nghị sau giám sát, phản biện ban hành {period}; quá hạn tính đến {as_of}. Mẫu số: {issued} kiến nghị đã ban hành.",
@@ -1362,8 +1365,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Organisation × province pairs with an “inverted cone” (weak base, large provincial staff), in {provinces} provinces.",
     },
     "brief.d.model": {
-        "vi": "Tác động ước lượng của {kind} lên {outcome} ({first}–{last}): {value}, khoảng tin cậy 95% {low}–{high}; {adopters} tỉnh áp dụng, {comparison} tỉnh so sánh; mức bằng chứng: {evidence}.",
-        "en": "Estimated effect of {kind} on {outcome} ({first}–{last}): {value}, 95% CI {low}–{high}; {adopters} adopting and {comparison} comparison provinces; evidence: {evidence}.",
+        "vi": "Tác động ước lượng của {kind} lên {outcome} ({first}–{last}), trung bình theo đợt áp dụng: {value}, khoảng tin cậy 95% {low}–{high} (trung bình mọi kỳ: {simple}); {adopters} tỉnh áp dụng, {comparison} tỉnh so sánh; kiểm định xu hướng trước: p = {pretrend_p}; mức bằng chứng: {evidence}.{few}",
+        "en": "Estimated effect of {kind} on {outcome} ({first}–{last}), averaged by adoption cohort: {value}, 95% CI {low}–{high} (mean of all periods: {simple}); {adopters} adopting and {comparison} comparison provinces; pre-trend test: p = {pretrend_p}; evidence: {evidence}.{few}",
     },
     "brief.d.recommendations": {
         "vi": "Số kiến nghị ban hành sau giám sát, phản biện trong kỳ.",
@@ -1502,6 +1505,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "brief.src.trust_groups": {
         "vi": "Nhóm tứ phân vị đọc theo khoảng hạng đồng thời {level} cho mọi tỉnh (chấm đặc = chắc chắn thuộc nhóm).",
         "en": "Quartile groups read off the joint {level} rank intervals of all provinces (filled dot = surely in the group).",
+    },
+    # Part 4 of "Numbers that hold on real data": model effects that survive scrutiny (helper did)
+    "models.col_simple": {"vi": "Trung bình mọi kỳ (KTC 95%)", "en": "Mean of all periods (95% CI)"},
+    "models.col_pretrend": {"vi": "Xu hướng trước (p)", "en": "Pre-trend (p)"},
+    "models.band": {"vi": "Dải tin cậy đồng thời 95%", "en": "Simultaneous 95% band"},
+    "models.pointwise": {"vi": "Ước lượng, KTC 95% từng kỳ", "en": "Estimate, 95% CI per period"},
+    "models.few_adopters_short": {"vi": "chỉ {n} tỉnh áp dụng", "en": "only {n} adopters"},
+    "models.few_adopters": {
+        "vi": "Chỉ có {n} tỉnh áp dụng (dưới 10): khoảng tin cậy dùng phân phối t với {n} − 1 bậc tự do nên rộng hơn; kết quả chỉ để tham khảo.",
+        "en": "Only {n} provinces adopted (fewer than 10): the interval uses a t distribution with {n} − 1 degrees of freedom, so it is wider; read the result as indicative.",
+    },
+    "models.pretrend_note": {
+        "vi": "Kiểm định chung xu hướng trước khi áp dụng (mọi đợt, mọi kỳ): p = {p}. Dải tô màu là dải tin cậy đồng thời: chứa cả đường diễn biến với xác suất 95%.",
+        "en": "Joint test of trends before adoption (every cohort and period): p = {p}. The shaded area is the simultaneous band: it holds the whole path with 95% probability.",
+    },
+    "front.evidence.effect": {
+        "vi": "Có tác động rõ (chỉ số này chưa có quy ước chiều tốt, xấu)",
+        "en": "A clear effect (this outcome has no agreed good or bad direction)",
+    },
+    "brief.few_adopters": {
+        "vi": " Chỉ {n} tỉnh áp dụng: kết quả chỉ để tham khảo.",
+        "en": " Only {n} adopters: indicative only.",
     },
 }
 

@@ -216,8 +216,11 @@ def test_commands_print_tidy_tables(report, front_warehouse, capsys):
             "estimate",
             "ci_low",
             "ci_high",
+            "simple",
             "relative_effect",
             "n_adopters",
             "n_comparison",
+            "few_adopters",
+            "pretrend_p",
         ]
         assert len(rows) == len(models.MODEL_KINDS) * len(models.OUTCOMES)
