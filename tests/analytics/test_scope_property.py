@@ -1,22 +1,19 @@
 """Scope without gaps: for random viewers' scopes and random filters, every analytics function that takes a
 scope returns nothing from outside it.
 
-The fixture is the front warehouse (tests/fixtures/front.py) plus rows that make a leak visible: models,
-outcomes and activities of single communes (two in 79, one in 01), a campaign, a trust survey, folded search
-text, and quarantined rows whose province code is well-formed, padded by the loader's rule, malformed
-('7901', 'VN79') or unknown. Each check recomputes what the viewer may see with SQL written here, not with
-`analytics.scope`: row by row (province_code / commune_code), or, for aggregates, the same number over the
-in-scope rows only.
+The fixture (tests/fixtures/scope.py) is the front warehouse plus rows that make a leak visible: rows of
+single communes, quarantined rows with malformed province codes, a survey, a campaign. Each check recomputes
+what the viewer may see with SQL written here, not with `analytics.scope`: row by row (province_code /
+commune_code), or, for aggregates, the same number over the in-scope rows only.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -45,136 +42,12 @@ from analytics import (
 )
 from analytics.filters import Filters
 from analytics.scope import Scope
-from etl.classify import fold
-from tests.fixtures.front import build_front_warehouse
-from tests.fixtures.trust import _survey
-
-CAMPAIGN = "Tháng lắng nghe 2026"
-AS_OF = date(2026, 4, 1)
-PERIOD = "2026-03"  # the membership snapshot of the front fixture
-# (province_code, commune_code) as written in a quarantined row -> the place it belongs to (None: national only).
-QUARANTINED = [
-    ("79", None, ("79", None)),
-    ("7901", None, (None, None)),  # four digits: the loader does not cut it to 79
-    ("VN79", None, (None, None)),
-    ("1", None, ("01", None)),  # a spreadsheet's number, padded as the loader pads it
-    ("1.0", None, ("01", None)),
-    ("079", None, (None, None)),
-    ("99", None, (None, None)),  # not a 2025 province
-    (None, None, (None, None)),
-    ("79", "A79", ("79", "A79")),
-    ("79", "A01", ("79", None)),  # a commune of another province
-    ("01", "A01", ("01", "A01")),
-    ("01", "A01.0", ("01", "A01")),
-    ("01", "A01-x", ("01", None)),
-]
-
-
-@dataclass(frozen=True)
-class ScopeWarehouse:
-    path: Path
-    a79: str  # communes with their own rows in every table
-    b79: str
-    a01: str
-    commune_province: dict[str, str]
-    quarantined: list[tuple[str, str | None, str | None]]  # source row id, province, commune it belongs to
-
-
-def _commune_rows(con: duckdb.DuckDBPyConnection, communes: list[tuple[str, str]]) -> None:
-    """Models, outcomes, activities and recommendations of single communes (the front fixture has province rows)."""
-    adoption, outcome, activity, recommendation = [], [], [], []
-    for i, (province, commune) in enumerate(communes):
-        kind = ("community_security", "social_dialogue")[i % 2]
-        adoption.append((province, commune, kind, f"Mô hình xã {commune}", date(2025, 5 + i, 10), "active"))
-        for month in range(6, 9):
-            period = f"2025-{month:02d}"
-            outcome += [
-                (period, province, commune, "security_incidents", float(3 + i + month), "vụ"),
-                (period, province, commune, "mediation_cases", float(10 + i), "vụ"),
-                (period, province, commune, "mediation_resolved", float(5 + i), "vụ"),
-            ]
-        for j, kind in enumerate(("supervision", "social_criticism", "dialogue", "supervision")):
-            aid = f"HD-{commune}-{j}"
-            start = date(2025, 3 + j, 5 + i)
-            activity.append((aid, kind, "commune", "front", province, commune, start, start, "dat_dai", "Xã", 20, 8, 3))
-            due = start + timedelta(days=30)
-            answered = start + timedelta(days=50) if j % 2 else None
-            recommendation.append(
-                (f"KN-{commune}-{j}", aid, "UBND xã", "dat_dai", "Đề nghị", start, due, "open", answered, None, None)
-            )
-    frames = {
-        "model_adoption": (adoption, ["province_code", "commune_code", "model_kind", "model_name", "adopted_at",
-                                      "status"]),
-        "outcome": (outcome, ["period", "province_code", "commune_code", "indicator", "value", "unit"]),
-        "activity": (activity, ["activity_id", "kind", "level", "organization", "province_code", "commune_code",
-                                "start_date", "end_date", "field", "title", "participants", "opinions",
-                                "opinions_concluded"]),
-        "recommendation": (recommendation, ["recommendation_id", "activity_id", "agency", "field", "content",
-                                            "issued_at", "due_at", "status", "answered_at", "implemented_at",
-                                            "resupervised_at"]),
-    }  # fmt: skip
-    for table, (rows, columns) in frames.items():
-        frame = pl.DataFrame(rows, schema=columns, orient="row").with_columns(
-            pl.lit(0).alias("row_hash"), pl.lit("scope-fixture").alias("load_id")
-        )
-        con.register("v_rows", frame)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM v_rows")
-        con.unregister("v_rows")
-
-
-def _quarantine(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> list[tuple[str, str | None, str | None]]:
-    expected, rows = [], []
-    for i, (province, commune, (p, c)) in enumerate(QUARANTINED):
-        source_id = f"Q{i:02d}"
-        commune = next((commune.replace(k, v) for k, v in names.items() if commune and k in commune), commune)
-        original = {"source_id": source_id, "province_code": province, "commune_code": commune, "channel": "fax"}
-        rows.append(("load-q", f"sha-{i % 3}", f"/inbox/q{i % 3}.csv", None, "feedback", i + 2, "unknown_channel",
-                     "kênh không rõ", "channel", json.dumps(original, ensure_ascii=False)))  # fmt: skip
-        expected.append((source_id, p, names.get(c, c)))
-    con.executemany("INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    con.execute(
-        "INSERT INTO load_log (load_id, generation, loaded_at, path, kind, status, rows_read, loaded, updated, "
-        "duplicates, quarantined, skipped) VALUES ('load-q', 1, TIMESTAMP '2026-04-01 07:00', "
-        "'/inbox/q0.csv', 'feedback', 'loaded', 13, 0, 0, 0, 13, 0)"
-    )
-    return expected
-
-
-def build_scope_warehouse(data_dir: Path) -> ScopeWarehouse:
-    front = build_front_warehouse(data_dir)
-    con = duckdb.connect(str(front.path))
-    try:
-        first = dict(
-            con.sql(
-                "SELECT province_code, min(commune_code) FROM membership WHERE commune_code <> '' GROUP BY 1"
-            ).fetchall()
-        )
-        a79, a01 = first["79"], first["01"]
-        b79 = con.sql(
-            "SELECT min(commune_code) FROM feedback WHERE province_code = '79' AND commune_code > $a", params={"a": a79}
-        ).fetchall()[0][0]
-        _commune_rows(con, [("79", a79), ("79", b79), ("01", a01)])
-        quarantined = _quarantine(con, {"A79": a79, "A01": a01})
-        content = con.sql("SELECT DISTINCT content FROM feedback").fetchall()
-        for (text,) in content:
-            con.execute("UPDATE feedback SET text_folded = $f WHERE content = $t", {"f": fold([text])[0], "t": text})
-        con.execute("UPDATE feedback SET campaign = $c WHERE received_at >= DATE '2026-03-01'", {"c": CAMPAIGN})
-        communes = pl.from_arrow(con.sql("SELECT commune_code, province_code FROM dim_commune").to_arrow_table())
-        responses, answers, _ = _survey(["01", "79", "48"], communes, seed=3)
-        con.register("v_resp", responses.with_columns(pl.lit(0).alias("row_hash"), pl.lit("f").alias("load_id")))
-        con.register("v_ans", answers)
-        con.execute("INSERT INTO survey_response BY NAME SELECT * FROM v_resp")
-        con.execute("INSERT INTO survey_answer BY NAME SELECT * FROM v_ans")
-        commune_province = dict(communes.iter_rows())
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return ScopeWarehouse(front.path, a79, b79, a01, commune_province, quarantined)
+from tests.fixtures.scope import AS_OF, PERIOD, QUARANTINED, ScopeWarehouse, scope_warehouse_once
 
 
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory) -> ScopeWarehouse:
-    return build_scope_warehouse(tmp_path_factory.mktemp("scope-data"))
+    return scope_warehouse_once(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
