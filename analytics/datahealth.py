@@ -5,8 +5,11 @@ Scope: every function takes the viewer's `Scope`.
 - The load history (`load_log`) describes files, which may mix provinces: it is shown to a national
   (all-provinces) viewer only; a province or commune scope gets an empty frame. Roles (data_officer) come
   later; until then the app's viewer is national.
-- Quarantined rows are restricted by the province (and commune) code found in their original values;
-  rows without a readable code (or of kinds without a locality) are visible to a national viewer only.
+- Quarantined rows are located by the province (and commune) code in their original values, read by the
+  loader's own rule (a number's trailing '.0' dropped, then zero-padded: '1' -> '01'; nothing is cut, so
+  '7901' stays invalid) and kept only when it is a known 2025 code (a commune: of that province). Then
+  the one scope rule (`scope_predicate`) applies. Rows without such a code (or of kinds without a locality)
+  are visible to a national viewer only.
 - Feedback and communes are filtered by the scope in SQL as everywhere else.
 """
 
@@ -33,26 +36,27 @@ def _national(scope: Scope) -> dict[str, Any]:
     return {"national": scope.is_all}
 
 
+def _code(alias: str, key: str, width: int) -> str:
+    """The code under `key` in a quarantined row's original values, read as the loader reads codes
+    (etl.normalise._digits_code): ASCII digits after dropping a trailing '.0', zero-padded to `width`; NULL
+    for anything else (text, more digits than `width`)."""
+    raw = f"regexp_replace(json_extract_string({alias}.original, '$.{key}'), '\\.0+$', '')"
+    return f"CASE WHEN regexp_full_match({raw}, '[0-9]{{1,{width}}}') THEN lpad({raw}, {width}, '0') END"
+
+
+# Quarantined rows with the province and commune they belong to (NULL unless a known 2025 code; a commune
+# only within its own province), so that the scope filter is the same `scope_predicate` as everywhere.
+_LOCATED = f"""(
+    SELECT q.*, p.province_code, c.commune_code
+    FROM quarantine q
+    LEFT JOIN dim_province p ON p.province_code = {_code("q", "province_code", 2)}
+    LEFT JOIN dim_commune c ON c.commune_code = {_code("q", "commune_code", 5)} AND c.province_code = p.province_code
+)"""
+
+
 def quarantine_scope(scope: Scope, alias: str = "q") -> tuple[str, dict[str, Any]]:
-    """SQL condition restricting quarantine rows `alias` to `scope` by the codes in their original values."""
-    if not isinstance(scope, Scope):
-        raise TypeError(f"a Scope is required, got {type(scope).__name__}")
-    if not alias.isidentifier():
-        raise ValueError(f"bad table alias {alias!r}")
-    clauses: list[str] = []
-    params: dict[str, Any] = {}
-
-    def code(key: str, width: int) -> str:
-        digits = f"regexp_replace(json_extract_string({alias}.original, '$.{key}'), '\\D', '', 'g')"
-        return f"lpad(nullif({digits}, ''), {width}, '0')"
-
-    if scope.province_code is not None:
-        clauses.append(f"{code('province_code', 2)} = $scope_province")
-        params["scope_province"] = scope.province_code
-    if scope.commune_code is not None:
-        clauses.append(f"{code('commune_code', 5)} = $scope_commune")
-        params["scope_commune"] = scope.commune_code
-    return (" AND ".join(clauses) or "TRUE"), params
+    """SQL condition restricting located quarantine rows `alias` (of `_LOCATED`) to `scope`."""
+    return scope_predicate(scope, alias)
 
 
 def load_history(con: duckdb.DuckDBPyConnection, scope: Scope, limit: int = HISTORY_LIMIT) -> pl.DataFrame:
@@ -101,7 +105,7 @@ def _distinct_rows(where: str) -> str:
     the same content (sha256), sheet and row number count once, their newest load kept."""
     return f"""
         SELECT q.*, l.loaded_at
-        FROM quarantine q LEFT JOIN {_LOADS} l USING (load_id)
+        FROM {_LOCATED} q LEFT JOIN {_LOADS} l USING (load_id)
         WHERE {where} AND ($load_id IS NULL OR q.load_id = $load_id)
         QUALIFY row_number() OVER (PARTITION BY coalesce(nullif(q.sha256, ''), q.path), q.sheet, q.row_number
                                    ORDER BY l.loaded_at DESC NULLS LAST, q.load_id) = 1
@@ -162,7 +166,7 @@ def quarantined_files(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFr
         f"""
         SELECT q.load_id, q.path, regexp_extract(q.path, '[^/\\\\]*$') AS file_name, q.sheet, q.kind,
                any_value(q.sha256) AS sha256, count(*) AS rows, max(l.loaded_at) AS loaded_at
-        FROM quarantine q LEFT JOIN {_LOADS} l USING (load_id)
+        FROM {_LOCATED} q LEFT JOIN {_LOADS} l USING (load_id)
         WHERE {where}
         GROUP BY q.load_id, q.path, q.sheet, q.kind
         ORDER BY loaded_at DESC NULLS LAST, q.path, q.sheet NULLS FIRST
@@ -180,7 +184,7 @@ def quarantine_rows(
         con,
         f"""
         SELECT q.row_number, q.reason_code, q.reason, q.column_name, q.original, q.kind, q.sha256
-        FROM quarantine q
+        FROM {_LOCATED} q
         WHERE {where} AND q.load_id = $load_id AND q.path = $path AND q.sheet IS NOT DISTINCT FROM $sheet
         ORDER BY q.row_number
         """,

@@ -150,8 +150,9 @@ def province_rows(
     con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, period: str, *, national: bool = False
 ) -> pl.DataFrame:
     """Province-level rows of a period: organization, province_code, name, members, eligible, branches, cadres.
-    `national=True` ignores the province filter (the benchmark median needs every province)."""
-    where, params = scope_predicate(scope, "m", commune_column=None)
+    `national=True` ignores the province filter (the benchmark median needs every province).
+    Province rows are province totals (commune_code ''): a commune scope gets none."""
+    where, params = scope_predicate(scope, "m")
     place, place_params = ("TRUE", {}) if national else _place(filters, "m")
     return query(
         con,
@@ -189,18 +190,21 @@ def base_rows(
 
 
 def coverage_trend(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> pl.DataFrame:
-    """Coverage per organisation and period from province-level rows (summed over provinces in view)."""
-    where, params = scope_predicate(scope, "m", commune_column=None)
+    """Coverage per organisation and period from province-level rows (summed over provinces in view).
+
+    A commune scope sees its own commune's commune-level rows instead: the province totals (commune_code '')
+    hold other communes' members."""
+    where, params = scope_predicate(scope, "m")
     place, place_params = _place(filters, "m")
     frame = query(
         con,
         f"""
         SELECT m.period, m.organization, sum(m.members) AS members, sum(m.eligible) AS eligible
         FROM membership m
-        WHERE m.level = 'province' AND {where} AND {place}
+        WHERE m.level = $level AND {where} AND {place}
         GROUP BY ALL ORDER BY ALL
         """,
-        {**params, **place_params},
+        {**params, **place_params, "level": "province" if scope.commune_code is None else "commune"},
     )
     return with_coverage(frame, load_targets())
 
@@ -240,9 +244,8 @@ def cone(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, period:
         """,
         {**params, **place_params, "period": period},
     )
-    grid = pl.DataFrame({"organization": frame["organization"].unique().sort().to_list()}).join(
-        pl.DataFrame({"level": list(LEVELS)}), how="cross"
-    )
+    organizations = pl.Series("organization", frame["organization"].unique().sort().to_list(), dtype=pl.String)
+    grid = organizations.to_frame().join(pl.DataFrame({"level": list(LEVELS)}), how="cross")
     order = {level: i for i, level in enumerate(LEVELS)}
     return (
         grid.join(frame, on=["organization", "level"], how="left")

@@ -63,8 +63,11 @@ class Estimate:
 
 
 def adoptions(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
-    """Every adoption row in the scope with the province name: for the map and the timeline."""
-    where, params = scope_predicate(scope, "m", commune_column=None)
+    """Every adoption row in the scope with the province name: for the map and the timeline.
+
+    A commune scope sees its own commune's models only: a province-wide model (commune_code '') is a province
+    row, like the province totals of other tables, and is left to province and national viewers."""
+    where, params = scope_predicate(scope, "m")
     return query(
         con,
         f"""

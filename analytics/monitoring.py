@@ -160,21 +160,25 @@ def activity_counts(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filte
 
 
 def units_in_view(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> pl.DataFrame:
-    """Every province and commune committee in view (level, unit_code): the denominators."""
-    p_where, params = scope_predicate(scope, "p", commune_column=None)
-    c_where, _ = scope_predicate(scope, "c")
+    """Every province and commune committee in view (level, unit_code): the denominators.
+
+    A commune (scope or filter) has its own committee in view only, not its province's."""
+    p_where, p_params = scope_predicate(scope, "p", commune_column=None)
+    c_where, c_params = scope_predicate(scope, "c")
     p_place, place_params = _place(Filters(province_code=filters.province_code), "p")
-    c_place, _ = _place(Filters(province_code=filters.province_code, commune_code=filters.commune_code), "c")
+    c_place, c_place_params = _place(
+        Filters(province_code=filters.province_code, commune_code=filters.commune_code), "c"
+    )
     return query(
         con,
         f"""
         SELECT 'province' AS level, p.province_code AS unit_code FROM dim_province p
-        WHERE {p_where} AND {p_place} AND $f_commune_missing
+        WHERE {p_where} AND {p_place} AND $provinces_in_view
         UNION ALL
         SELECT 'commune', c.commune_code FROM dim_commune c WHERE {c_where} AND {c_place}
         """,
-        {**params, **place_params, "f_commune_missing": filters.commune_code is None,
-         **({"f_commune": filters.commune_code} if filters.commune_code else {})},
+        {**p_params, **c_params, **place_params, **c_place_params,
+         "provinces_in_view": scope.commune_code is None and filters.commune_code is None},
     )  # fmt: skip
 
 
