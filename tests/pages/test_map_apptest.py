@@ -65,6 +65,8 @@ def test_national_map_in_vietnamese_with_the_analytics_numbers(data_dir):
     assert any(_summary(data_dir, "province", None) in m for m in _markdown(at))
     captions = " ".join(c.value for c in at.caption)
     assert "Getis-Ord Gi*" in captions and "Benjamini–Hochberg" in captions and "Bayes thực nghiệm" in captions
+    assert "phép hoán vị ngẫu nhiên, 99.999 lần" in captions and "p nhỏ nhất 0,00001" in captions
+    assert "xấp xỉ chuẩn" not in captions and "trên 34 địa bàn được kiểm định" in captions
     assert "Mẫu số: dân số tỉnh" in captions and "cùng kỳ năm trước" in captions
     emerging = at.dataframe[0].value
     assert "Môi trường – ô nhiễm" in set(emerging["Lĩnh vực"])
