@@ -126,11 +126,13 @@ def spatial_weights(codes: list[str], geometries: list[str], k_islands: int = IS
 def getis_ord(
     values: np.ndarray, weights, *, permutations: int = PERMUTATIONS, seed: int = SEED
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Gi* z-scores (esda, binary weights with self-neighbour) and two-sided p-values by conditional
-    permutation (`permutation_p_values`; `permutations=0`: the normal approximation, for comparison only).
+    """Gi* z-scores (esda, binary weights with self-neighbour) and two-sided permutation p-values
+    (`permutation_p_values`; `permutations=0`: the normal approximation, for comparison only).
     A constant variable has no hot spots: z = 0, p = 1."""
     from esda.getisord import G_Local
 
+    if permutations < 0:
+        raise ValueError(f"permutations must be 0 (normal approximation) or more, not {permutations}")
     y = np.asarray(values, dtype=float)
     if y.size < 3 or np.allclose(y, y[0]):
         return np.zeros_like(y), np.ones_like(y)
@@ -155,9 +157,13 @@ def permutation_p_values(
     their sum S_i, so the statistic is |S_i − (k_i + 1)·mean| and p = (1 + #draws at least as far from the
     mean) / (permutations + 1): valid (never too small) however skewed the values are.
 
+    This is "total" randomisation (spdep's `fix_i_in_Gstar_permutations=FALSE`): holding the area's own value
+    fixed would test only its neighbours and miss the edge of a cluster.
+
     `adjacency`: n × n sparse 0/1 matrix without the diagonal. The draws are shared by every area (one pool of
-    ordered samples without replacement, whose first k + 1 columns serve the areas with k neighbours), so the
-    cost is one cumulative sum per draw and a sorted search per area, not k_i gathers per area per draw."""
+    ordered samples without replacement, whose first k + 1 entries serve the areas with k neighbours), so the
+    cost per number of neighbours is one cumulative sum, one sort of the sums and a binary search per area,
+    not k_i gathers per area per draw."""
     y = np.asarray(values, dtype=float)
     n = y.size
     p = np.ones(n)

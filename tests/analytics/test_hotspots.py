@@ -247,3 +247,13 @@ def test_command_prints_the_contract_columns(warehouse, capsys):
     assert main(["hotspots", "--level", "province", "--role", "public", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 34 and all((r["count"] is None) == r["suppressed"] for r in rows)
+
+
+def test_bad_input_gets_a_clear_error():
+    grid = lattice(3, 3)
+    with pytest.raises(ValueError, match="missing: opinions"):
+        hotspots.hotspot_table(areas(grid, 1).drop("opinions"), grid.boundaries)
+    with pytest.raises(ValueError, match="permutations must be 0"):
+        hotspots.getis_ord(np.arange(9.0), hotspots.spatial_weights(grid.boundaries["code"].to_list(),
+                                                                    grid.boundaries["geometry"].to_list())[0],
+                           permutations=-1)  # fmt: skip
