@@ -106,3 +106,18 @@ def test_english(data_dir):
     assert not at.exception
     assert [t.value for t in at.title] == ["Digital Map"]
     assert any("hot spots" in m for m in _markdown(at))
+
+
+def test_a_rerun_does_not_recompute_the_hot_spots(data_dir, monkeypatch):
+    """The permutation test costs more than the normal approximation did: it runs once per warehouse generation,
+    scope and filters (ui.data_map caches it), not on every rerun of the page."""
+    calls = []
+    original = hotspots.hotspots
+    monkeypatch.setattr(
+        hotspots, "hotspots", lambda *args, **kwargs: calls.append(args[3]) or original(*args, **kwargs)
+    )
+    at = _page()
+    assert not at.exception and calls
+    first = len(calls)
+    at.run()
+    assert not at.exception and len(calls) == first
