@@ -118,11 +118,11 @@ def run(root: Path) -> str:
         f"windows): share with any rise listed | {any_listed:.3f} ({listed_share:.1e} of tested series) "
         f"| ≤ {emerging.ALPHA} | {verdict(any_listed <= emerging.ALPHA)} |",
         "",
-        f"Hot-spot p-values: permutation test, {hotspots.PERMUTATIONS:,} draws shared by all areas (seeded), so the "
-        "smallest p-value is 1e-5; the draws are made once per number of areas and kept in memory, and the page",
-        "caches each table per warehouse generation, scope and filters, so a rerun recomputes nothing. Whether the",
-        "hot-spot test keeps its false-alarm rate on real skewed data is checked in `make test`",
-        "(tests/analytics/test_hotspots.py: 200 random relabellings of the North Carolina SIDS counties).",
+        f"Hot-spot p-values: permutation test, {hotspots.PERMUTATIONS:,} seeded draws shared by all areas (smallest",
+        "p-value 1e-5); the draws are made once per number of areas and kept in memory, and the page caches each",
+        "table per warehouse generation, scope and filters, so a rerun recomputes nothing. That the hot-spot test",
+        "keeps its false-alarm rate on real skewed data is checked in `make test` (tests/analytics/test_hotspots.py:",
+        "200 random relabellings of the North Carolina SIDS counties).",
         f"Load average when measured: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work shares the",
         "machine; wall times grow with it).",
         "",
