@@ -7,7 +7,7 @@ from analytics import emerging, hotspots, suppress
 from analytics.overview import area_level
 from ui import charts, data, data_map, map_charts
 from ui.filters import current_filters
-from ui.i18n import current_language, fmt_date, fmt_int, fmt_pct, fmt_period, t
+from ui.i18n import current_language, fmt_date, fmt_int, fmt_pct, fmt_period, fmt_q, t
 
 lang = current_language()
 scope = data.viewer_scope()
@@ -102,7 +102,15 @@ else:
             tested=fmt_int(tested.height, lang),
         )
     )
-    st.caption(t("map.method", k=hotspots.ISLAND_NEIGHBOURS))
+    st.caption(
+        t(
+            "map.method",
+            k=hotspots.ISLAND_NEIGHBOURS,
+            permutations=fmt_int(hotspots.PERMUTATIONS, lang),
+            p_min=fmt_q(1 / (hotspots.PERMUTATIONS + 1), lang, digits=5),
+            tested=fmt_int(tested.height, lang),
+        )
+    )
     islands = table.filter("island")
     if islands.height:
         st.caption(t("map.islands", n=islands.height, names=", ".join(islands["name"].to_list()[:8])))

@@ -11,7 +11,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from analytics import suppress
+from analytics import hotspots, suppress
 from analytics.brief import Briefing, Number, Section
 from ui.i18n import fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, fmt_period, text
 
@@ -244,7 +244,7 @@ def _source(section: Section, briefing: Briefing, lang: str) -> str:
         tested = section.number("hot_areas").args["tested"]
         return text(
             "brief.src.map", lang, period=period, tested=fmt_int(tested, lang),
-            suppressed=fmt_int(d["suppressed_areas"], lang),
+            suppressed=fmt_int(d["suppressed_areas"], lang), permutations=fmt_int(hotspots.PERMUTATIONS, lang),
         )  # fmt: skip
     if section.key == "concerns":
         previous = briefing.filters.previous_period()

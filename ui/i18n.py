@@ -216,17 +216,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "map.method": {
         "vi": (
             "Phương pháp: tỷ lệ được làm trơn bằng Bayes thực nghiệm (co về tỷ lệ chung, mạnh hơn ở nơi ít dân) "
-            "trước khi kiểm định Getis-Ord Gi* (PySAL esda). Láng giềng: các vùng có chung ranh giới hoặc đỉnh "
-            "(Queen); vùng không có láng giềng (đảo) được nối với {k} vùng gần nhất. Giá trị p tính theo công thức "
-            "giải tích (xấp xỉ chuẩn, hai phía), hiệu chỉnh kiểm định bội Benjamini–Hochberg (FDR); điểm nóng/lạnh "
-            "ở mức tin cậy 90/95/99% tương ứng q ≤ 0,10/0,05/0,01."
+            "trước khi tính Getis-Ord Gi* (PySAL esda). Láng giềng: các vùng có chung ranh giới hoặc đỉnh "
+            "(Queen); vùng không có láng giềng (đảo) được nối với {k} vùng gần nhất. Giá trị p theo phép hoán vị "
+            "ngẫu nhiên, {permutations} lần (hai phía; giá trị của vùng và các láng giềng được rút lại từ mọi vùng, "
+            "không giả định phân phối chuẩn nên vẫn đúng khi tỷ lệ lệch và mỗi vùng ít láng giềng; p nhỏ nhất "
+            "{p_min}), hiệu chỉnh kiểm định bội Benjamini–Hochberg (FDR) trên {tested} địa bàn được kiểm định; "
+            "điểm nóng/lạnh ở mức tin cậy 90/95/99% tương ứng q ≤ 0,10/0,05/0,01."
         ),
         "en": (
             "Method: rates are stabilised by empirical Bayes smoothing (shrunk towards the overall rate, more "
-            "where few people live) before the Getis-Ord Gi* test (PySAL esda). Neighbours: areas sharing a "
+            "where few people live) before computing Getis-Ord Gi* (PySAL esda). Neighbours: areas sharing a "
             "border or a corner (Queen); an area with none (an island) is linked to its {k} nearest areas. "
-            "Analytic p-values (normal approximation, two-sided), corrected for multiple testing with "
-            "Benjamini–Hochberg (FDR); hot/cold spots at 90/95/99% confidence mean q ≤ 0.10/0.05/0.01."
+            "p-values from a permutation test, {permutations} draws (two-sided; the values of the area and its "
+            "neighbours redrawn from all areas, no normal approximation, so it holds for skewed rates and few "
+            "neighbours; smallest p {p_min}), corrected for multiple testing with Benjamini–Hochberg (FDR) "
+            "across the {tested} areas tested; hot/cold spots at 90/95/99% confidence mean q ≤ 0.10/0.05/0.01."
         ),
     },
     "map.islands": {
@@ -1239,8 +1243,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Source: citizens' opinions received on every channel, {period}. On-time denominator: {due} opinions due (deadline {days} days).",
     },
     "brief.src.map": {
-        "vi": "Nguồn: ý kiến nhân dân {period}; mẫu số: dân số từng địa bàn (mỗi 100.000 dân). Điểm nóng: Getis-Ord Gi* trên tỷ lệ làm trơn Bayes, kiểm định {tested} địa bàn, kiểm soát FDR. {suppressed} địa bàn bị ẩn vì ít ý kiến.",
-        "en": "Source: citizens' opinions {period}; denominator: each area's population (per 100,000). Hot spots: Getis-Ord Gi* on Bayes-smoothed rates, {tested} areas tested, FDR-controlled. {suppressed} areas hidden for small counts.",
+        "vi": "Nguồn: ý kiến nhân dân {period}; mẫu số: dân số từng địa bàn (mỗi 100.000 dân). Điểm nóng: Getis-Ord Gi* trên tỷ lệ làm trơn Bayes, giá trị p theo phép hoán vị ({permutations} lần), kiểm định {tested} địa bàn, Benjamini–Hochberg q ≤ 0,10. {suppressed} địa bàn bị ẩn vì ít ý kiến.",
+        "en": "Source: citizens' opinions {period}; denominator: each area's population (per 100,000). Hot spots: Getis-Ord Gi* on Bayes-smoothed rates, permutation p-values ({permutations} draws), {tested} areas tested, Benjamini–Hochberg q ≤ 0.10. {suppressed} areas hidden for small counts.",
     },
     "brief.src.concerns": {
         "vi": "Nguồn: ý kiến nhân dân theo lĩnh vực, {period}, so với {previous}. Mẫu số của tỷ trọng: tất cả ý kiến trong kỳ.",
@@ -1580,6 +1584,15 @@ def fmt_pct(share: float, lang: str, digits: int = 1, signed: bool = False) -> s
     value = share if signed else share * 100
     out = fmt_num(value, lang, digits) + "%"
     return ("+" + out) if signed and value > 0 else out
+
+
+def fmt_q(value: float | None, lang: str, digits: int = 4) -> str:
+    """A p- or q-value with `digits` decimals, '0,0123' (vi) / '0.0123' (en); below 10^-digits '< 0,0001'
+    rather than a misleading '0'; missing '—'."""
+    if value is None or value != value:
+        return "—"
+    floor = 10.0**-digits
+    return "< " + fmt_num(floor, lang, digits) if value < floor else fmt_num(value, lang, digits)
 
 
 def fmt_date(day: date | datetime, lang: str) -> str:

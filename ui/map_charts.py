@@ -15,7 +15,7 @@ import polars as pl
 import pydeck
 
 from ui.charts import SCALE, apply_layout, geometry_points
-from ui.i18n import fmt_int, fmt_num, fmt_pct, text
+from ui.i18n import fmt_int, fmt_num, fmt_pct, fmt_q, text
 
 OUTLINES = {  # class -> (line colour, width)
     "hot_99": ("#7f0000", 3.5),
@@ -269,8 +269,10 @@ def field_change_bar(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure
 
 
 def emerging_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """The emerging list as shown on the page: names in `lang`, rounded figures, weekly counts for sparklines."""
+    """The emerging list as shown on the page: names in `lang`, rounded figures, q as text ("< 0,0001" rather
+    than 0), weekly counts for sparklines."""
     field = "field_en" if lang == "en" else "field_vi"
+    q = pl.Series(text("map.col_q", lang), [fmt_q(v, lang) for v in frame["q_value"]], dtype=pl.String)
     return frame.select(
         pl.col("commune").alias(text("map.col_commune", lang)),
         pl.col("province").alias(text("map.col_province", lang)),
@@ -279,6 +281,5 @@ def emerging_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("recent").alias(text("map.col_recent", lang)),
         pl.col("expected").round(1).alias(text("map.col_expected", lang)),
         pl.col("ratio").round(1).alias(text("map.col_ratio", lang)),
-        pl.col("q_value").round(4).alias(text("map.col_q", lang)),
         pl.col("weekly").alias(text("map.col_weekly", lang)),
-    )
+    ).insert_column(7, q)

@@ -1,19 +1,24 @@
-"""Hot spots: Gi* equals esda's and the textbook formula, weights handle islands, EB and BH are right, planted
-clusters are found (recall ≥ 0.9) and uniform data are rarely flagged (< 5%), the command prints the contract
-and roles hide small counts."""
+"""Hot spots: Gi* equals esda's, the textbook formula and the published Getis–Ord (1996) value; permutation
+p-values equal the exact permutation distribution; on a real skewed data set randomly relabelled (North Carolina
+SIDS) any flag at q ≤ α happens in at most a share α of relabellings; weights handle islands, EB and BH are
+right, planted clusters are found (recall ≥ 0.9) and uniform data are rarely flagged (< 5%), the command prints
+the contract and roles hide small counts."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import warnings
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 from esda.getisord import G_Local
 from esda.smoothing import Empirical_Bayes
-from libpysal.weights import lat2W
-from scipy import stats
+from libpysal.weights import DistanceBand, lat2W
+from scipy import sparse, stats
 
 from analytics import db, hotspots
 from analytics.__main__ import main
@@ -22,6 +27,8 @@ from analytics.scope import Scope
 from tests.fixtures.digital_map import areas, cluster_codes, lattice
 
 SEEDS = range(6)
+EXTERNAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "external"
+RELABELLINGS = 200
 
 
 def _gi_star_textbook(y: np.ndarray, neighbours: dict[int, list[int]]) -> np.ndarray:
@@ -48,7 +55,79 @@ def test_gi_star_equals_esda_and_the_textbook_formula():
     index = {code: i for i, code in enumerate(weights.id_order)}
     neighbours = {index[c]: [index[n] for n in weights.neighbors[c]] for c in weights.id_order}
     np.testing.assert_allclose(z, _gi_star_textbook(y, neighbours), rtol=1e-9)
-    np.testing.assert_allclose(p, 2 * (1 - stats.norm.cdf(np.abs(z))), atol=1e-12)
+    assert p.min() >= 1 / (hotspots.PERMUTATIONS + 1) and p.max() <= 1
+    _, normal = hotspots.getis_ord(y, weights, permutations=0)
+    np.testing.assert_allclose(normal, 2 * (1 - stats.norm.cdf(np.abs(z))), atol=1e-12)
+
+
+def test_published_getis_ord_1996_grid_value():
+    """spdep's localG example: Getis & Ord (1996, p. 266) 16 × 16 grid of 30 m cells, neighbours within 30 m
+    plus the cell itself, binary weights: Gi* of cell 120 (1-based; their cell 136) is 1.45078."""
+    grid = pl.read_csv(EXTERNAL / "getisord.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        weights = DistanceBand(grid.select("x", "y").to_numpy(), threshold=30, binary=True, silence_warnings=True)
+    z, _ = hotspots.getis_ord(grid["val"].to_numpy(), weights)
+    assert z[119] == pytest.approx(1.45078, abs=5e-6)
+
+
+def test_permutation_p_values_equal_the_exact_permutation_distribution():
+    """Every subset of 9 values enumerated: the share of (k+1)-subsets whose sum is at least as far from its
+    mean as the area's own star; the Monte Carlo p-value is within 4 standard errors of it."""
+    y = np.random.default_rng(5).gamma(0.5, 10.0, 9)
+    stars = {0: [1, 2, 3], 4: [5, 6], 8: [0, 1, 2, 3, 4], 2: [0], 5: [4], 7: [0, 1, 2, 3, 4, 5, 6, 8]}
+    adjacency = np.zeros((9, 9))
+    for i, js in stars.items():
+        adjacency[i, js] = 1
+    p = hotspots.permutation_p_values(y, sparse.csr_matrix(adjacency))
+    for i, js in stars.items():
+        members = [i, *js]
+        centre = len(members) * y.mean()
+        sums = np.array([y[list(c)].sum() for c in itertools.combinations(range(9), len(members))])
+        exact = (np.abs(sums - centre) >= abs(y[members].sum() - centre) - 1e-12).mean()
+        assert abs(p[i] - exact) <= 4 * np.sqrt(exact * (1 - exact) / hotspots.PERMUTATIONS) + 1e-5, i
+    assert p[7] == 1.0  # the star of every area cannot vary
+    assert [p[i] for i in (1, 3, 6)] == [1.0] * 3  # no neighbour: its own value alone
+    np.testing.assert_array_equal(p, hotspots.permutation_p_values(y, sparse.csr_matrix(adjacency)))
+
+
+def test_an_extreme_cluster_reaches_the_smallest_p_value():
+    grid = lattice(12, 12)
+    weights, _ = hotspots.spatial_weights(grid.boundaries["code"].to_list(), grid.boundaries["geometry"].to_list())
+    y = np.random.default_rng(2).gamma(2.0, 1.0, 144)
+    centre = weights.id_order.index(grid.code(6, 6))
+    y[[centre, *(weights.id_order.index(c) for c in weights.neighbors[grid.code(6, 6)])]] += 100.0
+    _, p = hotspots.getis_ord(y, weights)
+    assert p[centre] == pytest.approx(1 / (hotspots.PERMUTATIONS + 1))
+
+
+def _sids_relabelled(permutations: int) -> tuple[float, float]:
+    """Shares of random relabellings of the 100 North Carolina counties' SIDS deaths and births (1974) in
+    which `hotspot_table` flags any county at q ≤ 0.10 and at q ≤ 0.05."""
+    sids = pl.read_csv(EXTERNAL / "sids2.csv", schema_overrides={"FIPS": pl.String})
+    boundaries = sids.select(pl.col("FIPS").alias("code"), "geometry")
+    deaths, births = sids["SID74"].to_numpy(), sids["BIR74"].to_numpy()
+    rng = np.random.default_rng(2026)
+    smallest = []
+    for _ in range(RELABELLINGS):
+        order = rng.permutation(sids.height)
+        areas = pl.DataFrame({"code": sids["FIPS"], "opinions": deaths[order], "population": births[order]})
+        table = hotspots.hotspot_table(areas, boundaries, permutations=permutations)
+        smallest.append(table["q_value"].min())
+    smallest = np.array(smallest)
+    return float((smallest <= 0.10).mean()), float((smallest <= 0.05).mean())
+
+
+def test_relabelled_sids_counties_flag_no_more_often_than_the_fdr_level():
+    """No spatial structure, every hypothesis null: BH's FDR is the chance of any flag, at most q."""
+    any_10, any_05 = _sids_relabelled(hotspots.PERMUTATIONS)
+    assert any_10 <= 0.10 and any_05 <= 0.05
+
+
+def test_normal_approximation_flags_relabelled_sids_counties_too_often():
+    """Why the permutation test: on these skewed smoothed rates the normal p-values flag far more often."""
+    any_10, any_05 = _sids_relabelled(permutations=0)
+    assert any_10 > 0.15 and any_05 > 0.10
 
 
 def test_queen_weights_and_islands_linked_to_nearest_areas():
@@ -168,3 +247,13 @@ def test_command_prints_the_contract_columns(warehouse, capsys):
     assert main(["hotspots", "--level", "province", "--role", "public", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 34 and all((r["count"] is None) == r["suppressed"] for r in rows)
+
+
+def test_bad_input_gets_a_clear_error():
+    grid = lattice(3, 3)
+    with pytest.raises(ValueError, match="missing: opinions"):
+        hotspots.hotspot_table(areas(grid, 1).drop("opinions"), grid.boundaries)
+    with pytest.raises(ValueError, match="permutations must be 0"):
+        hotspots.getis_ord(np.arange(9.0), hotspots.spatial_weights(grid.boundaries["code"].to_list(),
+                                                                    grid.boundaries["geometry"].to_list())[0],
+                           permutations=-1)  # fmt: skip

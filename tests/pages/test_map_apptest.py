@@ -65,6 +65,8 @@ def test_national_map_in_vietnamese_with_the_analytics_numbers(data_dir):
     assert any(_summary(data_dir, "province", None) in m for m in _markdown(at))
     captions = " ".join(c.value for c in at.caption)
     assert "Getis-Ord Gi*" in captions and "Benjamini–Hochberg" in captions and "Bayes thực nghiệm" in captions
+    assert "phép hoán vị ngẫu nhiên, 99.999 lần" in captions and "p nhỏ nhất 0,00001" in captions
+    assert "xấp xỉ chuẩn" not in captions and "trên 34 địa bàn được kiểm định" in captions
     assert "Mẫu số: dân số tỉnh" in captions and "cùng kỳ năm trước" in captions
     emerging = at.dataframe[0].value
     assert "Môi trường – ô nhiễm" in set(emerging["Lĩnh vực"])
@@ -104,3 +106,18 @@ def test_english(data_dir):
     assert not at.exception
     assert [t.value for t in at.title] == ["Digital Map"]
     assert any("hot spots" in m for m in _markdown(at))
+
+
+def test_a_rerun_does_not_recompute_the_hot_spots(data_dir, monkeypatch):
+    """The permutation test costs more than the normal approximation did: it runs once per warehouse generation,
+    scope and filters (ui.data_map caches it), not on every rerun of the page."""
+    calls = []
+    original = hotspots.hotspots
+    monkeypatch.setattr(
+        hotspots, "hotspots", lambda *args, **kwargs: calls.append(args[3]) or original(*args, **kwargs)
+    )
+    at = _page()
+    assert not at.exception and calls
+    first = len(calls)
+    at.run()
+    assert not at.exception and len(calls) == first

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from ui.i18n import CATALOGUE, LANGUAGES, fmt_int, fmt_num, fmt_pct, text
+from ui.i18n import CATALOGUE, LANGUAGES, fmt_int, fmt_num, fmt_pct, fmt_q, text
 
 
 def _placeholders(template: str) -> set[str]:
@@ -41,6 +41,8 @@ def test_number_formats():
     assert fmt_num(1234.56, "vi") == "1.234,6" and fmt_num(1234.56, "en") == "1,234.6"
     assert fmt_pct(0.283, "vi") == "28,3%"
     assert fmt_pct(5.4, "en", signed=True) == "+5.4%" and fmt_pct(-5.4, "vi", signed=True) == "-5,4%"
+    assert fmt_q(0.0, "vi") == "< 0,0001" and fmt_q(2e-7, "en") == "< 0.0001" and fmt_q(0.05, "vi") == "0,0500"
+    assert fmt_q(1e-5, "vi", digits=5) == "0,00001" and fmt_q(None, "en") == "—"
 
 
 def test_plain_makes_data_inert_in_markdown() -> None:

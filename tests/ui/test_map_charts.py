@@ -1,6 +1,7 @@
 """Map builders: the choropleth names its denominator and period, hot spots are outlined by class with only
 their own polygons, hidden areas are grey and say "<5", clicks map to codes, the national commune map stays
-under 3 MB, and the hexagon view is an offline pydeck Deck."""
+under 3 MB, the emerging list prints q < 0.0001 as such (never "0"), and the hexagon view is an offline pydeck
+Deck."""
 
 from __future__ import annotations
 
@@ -67,6 +68,18 @@ def test_emerging_markers_and_english_labels():
     marker = fig.data[-1]
     assert marker.name == "Emerging issue" and "Environment" in marker.text[0]
     assert "Population (denominator)" in fig.data[0].hovertemplate
+
+
+def test_emerging_table_prints_tiny_q_values_as_less_than_not_zero():
+    rising = pl.DataFrame(
+        {"commune": ["Xã A", "Xã B", "Xã C"], "province": "Tỉnh", "field_vi": "Môi trường", "field_en": "Environment",
+         "window_days": 7, "recent": [40, 12, 9], "expected": 3.0, "ratio": [13.3, 4.0, 3.0],
+         "q_value": [3e-9, 0.01234, 0.049], "weekly": [[1, 2]] * 3}
+    )  # fmt: skip
+    assert map_charts.emerging_table(rising, "vi")["q (FDR)"].to_list() == ["< 0,0001", "0,0123", "0,0490"]
+    english = map_charts.emerging_table(rising, "en")
+    assert english["q (FDR)"].to_list() == ["< 0.0001", "0.0123", "0.0490"]
+    assert english.columns[-2:] == ["q (FDR)", "Last 12 weeks"]
 
 
 def test_selected_code_reads_the_clicked_location():
