@@ -6,7 +6,7 @@ import streamlit as st
 from analytics import models
 from ui import charts, charts_front, data, data_front
 from ui.filters import current_filters
-from ui.i18n import current_language, fmt_date, fmt_num, fmt_pct, t
+from ui.i18n import current_language, fmt_date, fmt_num, fmt_pct, fmt_q, t
 
 lang = current_language()
 scope = data.viewer_scope()
@@ -80,9 +80,7 @@ st.dataframe(
             ],
             t("models.col_adopters"): table["n_adopters"],
             t("models.col_comparison"): table["n_comparison"],
-            t("models.col_pretrend"): [
-                fmt_num(r["pretrend_p"], lang, 2) if r["pretrend_p"] is not None else "—" for r in rows
-            ],
+            t("models.col_pretrend"): [fmt_q(r["pretrend_p"], lang, 2) for r in rows],
             t("models.col_evidence"): [_evidence(r) for r in rows],
         }
     ),
@@ -112,7 +110,7 @@ else:
     st.plotly_chart(charts_front.event_study(study, title=title, lang=lang))
     st.caption(_evidence(row))
     if row["pretrend_p"] is not None:
-        st.caption(t("models.pretrend_note", p=fmt_num(row["pretrend_p"], lang, 2)))
+        st.caption(t("models.pretrend_note", p=fmt_q(row["pretrend_p"], lang, 2)))
     if row["few_adopters"]:
         st.warning(t("models.few_adopters", n=row["n_adopters"]), icon=":material/warning:")
 

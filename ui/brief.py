@@ -13,7 +13,7 @@ import polars as pl
 
 from analytics import hotspots, suppress
 from analytics.brief import Briefing, Number, Section
-from ui.i18n import fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, fmt_period, text
+from ui.i18n import fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, fmt_period, fmt_q, text
 
 FAMILIES = ("coverage_", "model_", "concern_", "milestones_")
 CITIZEN_COUNTS = {"on_time", "due", "n"}  # counts of people/opinions inside definitions: the small-count rule
@@ -83,7 +83,7 @@ def _names(number: Number, lang: str, briefing: Briefing) -> dict[str, Any]:
         elif isinstance(value, int):
             a[name] = fmt_int(value, lang)
         elif name == "pretrend_p" and isinstance(value, float):
-            a[name] = fmt_num(value, lang, 2)
+            a[name] = fmt_q(value, lang, 2)
         elif isinstance(value, float) and name not in ("low", "high", "simple"):
             a[name] = fmt_int(value, lang) if value.is_integer() else fmt_num(value, lang)
         elif hasattr(value, "hour"):
