@@ -18,7 +18,7 @@ counts; hidden cells sort last, by name, and carry no rate, share or change.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -361,10 +361,17 @@ def trust_result(result: trust.TrustResult, role: str, medium: suppress.Medium) 
     than the threshold shows no `n` and no index, CI, rank or dimension scores; a dimension cell with too few
     answers shows no estimate; changes into or out of a hidden cell and its sensitivity ranks are dropped.
     (The index itself needs `min_respondents` (30) anyway; this matters for a smaller configured minimum and
-    for the respondent counts, which are shown.) Exact roles get `result` unchanged."""
+    for the respondent counts, which are shown.) Exact roles get `result` unchanged.
+
+    Every respondent count (province-wave, national, per dimension, per wave) is perturbed first with the
+    cell-key method, the threshold applying to the perturbed count, so the national n minus the other
+    provinces' n is noisy. The survey cells are fixed (province × wave), so their cell key is a keyed hash of
+    the cell's respondents' identity — the provinces and wave they are drawn from (suppress.identity_key): the
+    national cell of a one-province scope is that province's cell and shows the same value."""
     limit = suppress.threshold(role, medium)
     if limit is None:
         return result
+    result = _perturb_trust(result)
     dims = list(result.catalogue.dimension_codes)
 
     def hide(frame: pl.DataFrame, built: Sequence[str]) -> pl.DataFrame:
@@ -392,6 +399,35 @@ def trust_result(result: trust.TrustResult, role: str, medium: suppress.Medium) 
         changes=changes,
         waves=waves,
         sensitivity=result.sensitivity.join(hidden, on=["province_code", "wave"], how="anti"),
+    )
+
+
+def _perturb_trust(result: trust.TrustResult) -> trust.TrustResult:
+    """trust_result's respondent counts perturbed (cell-key method, keys from the cells' identities)."""
+    in_wave = {
+        wave: ",".join(sorted(codes))
+        for wave, codes in result.index.group_by("wave").agg(pl.col("province_code").drop_nulls()).iter_rows()
+    }
+
+    def perturb(frame: pl.DataFrame, column: str, cell: Callable[[dict], tuple]) -> pl.DataFrame:
+        if column not in frame.columns or frame.height == 0:
+            return frame
+        shown = [
+            suppress.perturbed(row[column], suppress.identity_key("trust", *cell(row)))
+            for row in frame.iter_rows(named=True)
+        ]
+        return frame.with_columns(pl.Series(column, shown, dtype=frame.schema[column]))
+
+    def dim_cell(row: dict) -> tuple:
+        where = row["province_code"] if row.get("level") == "province" else in_wave.get(row["wave"], "")
+        return (where, row["wave"], row["dimension"])
+
+    return replace(
+        result,
+        index=perturb(result.index, "n", lambda row: (row["province_code"], row["wave"], None)),
+        national=perturb(result.national, "n", lambda row: (in_wave.get(row["wave"], ""), row["wave"], None)),
+        dimensions=perturb(result.dimensions, "n", dim_cell),
+        waves=perturb(result.waves, "respondents", lambda row: (in_wave.get(row["wave"], ""), row["wave"], None)),
     )
 
 
