@@ -172,12 +172,12 @@ def _handling_counts(
         con,
         f"""
         WITH handled AS (
-            SELECT f.received_at, f.source_system, f.source_id,
+            SELECT f.received_at,
                    least(f.answered_at, f.resolved_at) AS responded_at
             FROM feedback f
             WHERE {scope_sql} AND {filter_sql}
         ), judged AS (
-            SELECT source_system, source_id,
+            SELECT received_at,
                    responded_at IS NOT NULL
                        OR received_at + to_days(CAST($deadline AS INTEGER)) <= $as_of AS due,
                    responded_at IS NOT NULL

@@ -11,7 +11,7 @@ Unknown roles get the strictest rule.
 
 Differencing (two overlapping queries, a total minus its shown parts, sort order, a change % beside a hidden
 count) is countered with the ABS cell-key method (docs/disclosure-control.md): every record has a permanent
-record key (0–255, a keyed hash of its source system and id), a cell's key is the sum of its records' keys
+record key (0–255, a keyed hash of its receipt time), a cell's key is the sum of its records' keys
 mod 256, and for the roles with a threshold each count is shown as count + noise(count, cell key) from the
 fixed perturbation table below, the threshold applying to the perturbed count. The same records always give
 the same value; two overlapping cells differ by their own noise, not by the exact count between them.
@@ -86,19 +86,22 @@ def perturbed(n: int | None, key: int | None) -> int | None:
     return n + noise(int(n), int(key))
 
 
-def key_salt() -> str:
-    """The secret in every record key: HMAC of the installation's PII key (record keys cannot be recomputed
-    from the source ids alone; rotating the PII key re-draws all noise once)."""
+def key_salt() -> int:
+    """The secret in every record key: 62 bits of an HMAC of the installation's PII key (record keys cannot be
+    recomputed from the records alone; rotating the PII key re-draws all noise once)."""
     try:
         secret = config.pii_key(create=False)
     except RuntimeError:
         secret = b"front-cell-key"  # no key on this machine yet (nothing was loaded): a fixed salt
-    return hmac.new(secret, b"cell-key", hashlib.sha256).hexdigest()[:32]
+    return int.from_bytes(hmac.new(secret, b"cell-key", hashlib.sha256).digest()[:8], "big") >> 2
 
 
 def record_key_sql(alias: str = "f") -> str:
-    """SQL for a feedback record's permanent key, 0–255 (needs the `cell_key_salt` parameter: key_params())."""
-    return f"(hash($cell_key_salt, {alias}.source_system, {alias}.source_id) & 255)::INTEGER"
+    """SQL for a feedback record's permanent key, 0–255: a salted hash of the time it was received (needs the
+    `cell_key_salt` parameter: key_params()). The receipt time never changes when the opinion is forwarded,
+    answered or corrected, and hashing one timestamp costs a sixth of hashing the text ids (docs/benchmarks.md
+    budget); opinions received in the same second share a key (docs/disclosure-control.md)."""
+    return f"(hash({alias}.received_at, $cell_key_salt) & 255)::INTEGER"
 
 
 def cell_key_sql(alias: str = "f", where: str | None = None) -> str:
@@ -108,7 +111,7 @@ def cell_key_sql(alias: str = "f", where: str | None = None) -> str:
     return f"(coalesce(sum({record_key_sql(alias)}){rows}, 0) % {KEY_MODULUS})::INTEGER"
 
 
-def key_params() -> dict[str, str]:
+def key_params() -> dict[str, int]:
     """The parameters record_key_sql / cell_key_sql need."""
     return {"cell_key_salt": key_salt()}
 
@@ -117,7 +120,7 @@ def identity_key(*parts: object) -> int:
     """A cell key for a fixed cell whose records the query does not see (e.g. a survey province-wave): a keyed
     hash of the cell's identity, 0–255. The same cell always gets the same key."""
     text = "\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8")
-    return hmac.new(key_salt().encode("ascii"), text, hashlib.sha256).digest()[0]
+    return hmac.new(key_salt().to_bytes(8, "big"), text, hashlib.sha256).digest()[0]
 
 
 def perturb(frame: pl.DataFrame, role: str, medium: Medium, *, count: str = "count", key: str = KEY) -> pl.DataFrame:

@@ -178,12 +178,14 @@ def test_the_threshold_applies_to_the_perturbed_count():
 
 def test_record_keys_are_pinned():
     # DuckDB's hash() is not promised stable across versions: if an upgrade changes it, every protected figure
-    # shifts once by noise (docs/disclosure-control.md says so). This pins one record key so that it is noticed.
+    # shifts once by noise (docs/disclosure-control.md says so). This pins two record keys so that it is noticed.
     import duckdb
 
     con = duckdb.connect()
-    sql = (
-        f"SELECT {suppress.record_key_sql('f')} FROM (SELECT 'mattranso' AS source_system, 'PA-000001' AS source_id) f"
-    )
-    assert con.sql(sql, params={"cell_key_salt": "salt"}).fetchall() == [(14,)]
-    assert con.sql(sql, params={"cell_key_salt": "other salt"}).fetchall() != [(14,)]  # the salt matters
+    sql = f"SELECT {suppress.record_key_sql('f')} FROM (SELECT TIMESTAMP '2026-01-05 09:30:00' AS received_at) f"
+    keys = [con.sql(sql, params={"cell_key_salt": salt}).fetchall()[0][0] for salt in (1, 2)]
+    assert keys == PINNED_KEYS
+    assert isinstance(suppress.key_salt(), int) and 0 <= suppress.key_salt() < 2**62
+
+
+PINNED_KEYS = [75, 201]  # DuckDB 2.0.1
