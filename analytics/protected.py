@@ -12,7 +12,7 @@ The Overview's numbers (KPIs, trend, top fields, ranking) and the trust index's 
 perturbed with the ABS cell-key method (analytics.suppress, docs/disclosure-control.md) for the roles with a
 threshold, so that differencing two of them gives noise, not a hidden count: their analytics queries are run
 with `cell_keys=True` for those roles. Rates and shares of shown cells are recomputed from the perturbed
-counts; hidden cells sort last, by name, and carry no rate, share or change.
+counts; hidden cells sort last, by code, and carry no rate, share or change.
 """
 
 from __future__ import annotations

@@ -143,4 +143,9 @@ def answers(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, prov
     out = out.rename({"suppressed": "answered_suppressed", "complementary": "answered_complementary"})
     out = suppress.protect(out, ROLE, MEDIUM, count="resolved", groups=(), key="resolved_key")
     out = out.rename({"suppressed": "resolved_suppressed", "complementary": "resolved_complementary"})
+    # resolved ones are answered too: noise must not show more resolved than answered
+    both = pl.col("resolved").is_not_null() & pl.col("answered").is_not_null()  # (min_horizontal skips nulls)
+    out = out.with_columns(
+        pl.when(both).then(pl.min_horizontal("resolved", "answered")).otherwise(pl.col("resolved")).alias("resolved")
+    )
     return _by_shown_count(out, "answered", hidden="answered_suppressed")

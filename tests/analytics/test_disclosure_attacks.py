@@ -313,7 +313,12 @@ def test_public_on_time_and_answers_are_perturbed_and_rounded(con):
             con, Scope(row["province_code"]), period, overview.data_info(con, Scope(row["province_code"])).as_of
         )
         assert row["due"] is None or abs(row["due"] - exact["due"]) <= BOUND
-    answers = public.answers(con, Scope.all(), period, ["79", "01"])
+    answers = public.answers(con, Scope.all(), Filters(date(2025, 1, 1), date(2026, 3, 31)), ["79", "01", "48"])
     assert not {"answered_key", "resolved_key", "cell_key"} & set(answers.columns)
     hidden = answers.filter(pl.col("answered_suppressed"))
     assert hidden["name_vi"].to_list() == sorted(hidden["name_vi"].to_list())
+    assert (
+        answers.filter(pl.col("resolved_suppressed"))["resolved"].null_count() == answers["resolved_suppressed"].sum()
+    )
+    both = answers.filter(~pl.col("answered_suppressed") & ~pl.col("resolved_suppressed"))
+    assert both.height >= 1 and (both["resolved"] <= both["answered"]).all()
