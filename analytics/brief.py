@@ -112,17 +112,24 @@ def _suppress_counts(frame: pl.DataFrame, count: str, role: str, dependent: tupl
 
 
 def _kpis(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str) -> Section:
-    k = overview.kpis(con, scope, filters)
-    opinions = count_number("opinions", k.opinions, role)
-    previous = count_number(
-        "previous_opinions", k.previous_opinions, role, previous_from=k.previous_from, previous_to=k.previous_to
-    )
+    from analytics import protected
+
+    keyed = protected.needs_keys(role, MEDIUM)
+    found = overview.kpis(con, scope, filters, cell_keys=keyed)
+    k = protected.kpis(found, role, MEDIUM)  # perturbed (cell-key method), then the threshold
+    opinions = Number("opinions", k.opinions, "int", k.opinions is None)
+    previous = Number(
+        "previous_opinions", k.previous_opinions, "int", k.previous_opinions is None,
+        {"previous_from": k.previous_from, "previous_to": k.previous_to},
+    )  # fmt: skip
     hidden_change = opinions.suppressed or previous.suppressed
     change = Number("change", None if hidden_change else k.change_pct, "change", hidden_change)
-    on_time = share_number(
-        "on_time_share", k.on_time, k.due, role, on_time=k.on_time, due=k.due, days=overview.ON_TIME_DAYS
-    )
-    trend = _suppress_counts(overview.monthly_trend(con, scope, filters), "opinions", role)
+    hidden_share = k.on_time_share is None and bool(found.due)
+    on_time = Number(
+        "on_time_share", k.on_time_share, "pct", hidden_share,
+        {"on_time": k.on_time, "due": k.due, "days": overview.ON_TIME_DAYS},
+    )  # fmt: skip
+    trend = protected.monthly_trend(overview.monthly_trend(con, scope, filters, cell_keys=keyed), role, MEDIUM)
     return Section("kpis", (opinions, previous, change, on_time), {"kpis": k, "trend": trend})
 
 
@@ -151,16 +158,35 @@ def _map(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: s
 
 
 def _concerns(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str) -> Section:
-    from analytics import concerns
+    """The top fields with their change. For roles with a threshold both periods' counts are perturbed (a
+    field's count in the previous period is the cell the previous period's pack shows, with the same value),
+    the change % is of the perturbed counts and a field hidden in either period has no change % at all."""
+    from analytics import concerns, protected
 
-    changes = concerns.field_changes(con, scope, filters)
+    keyed = protected.needs_keys(role, MEDIUM)
+    changes = concerns.field_changes(con, scope, filters, cell_keys=keyed)
+    if keyed:
+        total = suppress.perturbed(int(changes["total"][0]), int(changes["total_key"][0])) if changes.height else 0
+        changes = suppress.perturb(changes, role, MEDIUM, count="opinions", key="cell_key")
+        changes = suppress.perturb(changes, role, MEDIUM, count="previous", key="previous_key")
+        changes = changes.drop("total", "total_key").with_columns(
+            (pl.col("opinions") / total if total else pl.lit(None, pl.Float64)).alias("share")
+        )
     limit = suppress.threshold(role, MEDIUM) or 0
+    change = 100.0 * (pl.col("opinions") - pl.col("previous")) / pl.col("previous")
     changes = changes.with_columns(
         (pl.col("opinions") < limit).alias("suppressed"),
-        pl.when(pl.col("previous") < limit).then(None).otherwise(pl.col("change_pct")).alias("change_pct"),
+        pl.when((pl.col("previous") < limit) | (pl.col("opinions") < limit) | (pl.col("previous") == 0))
+        .then(None)
+        .otherwise(change)
+        .alias("change_pct"),
     ).with_columns(
-        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in ("opinions", "share")
+        *(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in ("opinions", "share")),
+        pl.when(pl.col("previous") < limit).then(None).otherwise(pl.col("previous")).alias("previous"),
     )
+    if keyed:  # shown fields by their perturbed count, hidden ones after them
+        changes = changes.sort(["suppressed", "opinions", "field_code"], descending=[False, True, False],
+                               nulls_last=True)  # fmt: skip
     numbers = tuple(
         Number(
             f"concern_{i + 1}",

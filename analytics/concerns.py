@@ -16,16 +16,20 @@ _LONG_NUMBER = re.compile(r"\d[\d .-]{5,}\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 
-def field_changes(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, limit: int = 5) -> pl.DataFrame:
+def field_changes(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, limit: int = 5, *, cell_keys: bool = False
+) -> pl.DataFrame:
     """Top fields of the period with the previous period of equal length: field_code, name_vi, name_en,
-    opinions, share, previous, change_pct (None when the field had no opinions before)."""
+    opinions, share, previous, change_pct (None when the field had no opinions before). With `cell_keys`
+    (protected roles: analytics.brief), also the cell keys `cell_key`, `previous_key`, `total`, `total_key`."""
     period = overview.resolve_period(con, scope, filters)
-    current = overview.top_fields(con, scope, period, limit)
-    before = overview.top_fields(con, scope, period.previous_period(), 100).select(
-        "field_code", pl.col("opinions").alias("previous")
+    current = overview.top_fields(con, scope, period, limit, cell_keys=cell_keys)
+    before = overview.top_fields(con, scope, period.previous_period(), 100, cell_keys=cell_keys).select(
+        "field_code", pl.col("opinions").alias("previous"), *([pl.col("cell_key").alias("previous_key")] * cell_keys)
     )
     return current.join(before, on="field_code", how="left", nulls_equal=True).with_columns(
         pl.col("previous").fill_null(0),
+        *([pl.col("previous_key").fill_null(0)] * cell_keys),
         pl.when(pl.col("previous").fill_null(0) > 0)
         .then(100.0 * (pl.col("opinions") - pl.col("previous")) / pl.col("previous"))
         .otherwise(None)

@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 import config
+from analytics import suppress
 from analytics.db import query
 from analytics.filters import Filters, filter_predicate
 from analytics.scope import Scope, scope_predicate
@@ -53,6 +54,11 @@ class Kpis:
     due: int
     on_time: int
     deadline_days: int = ON_TIME_DAYS
+    # cell keys of the four counts (analytics.suppress; None unless queried with cell_keys=True)
+    opinions_key: int | None = None
+    previous_key: int | None = None
+    due_key: int | None = None
+    on_time_key: int | None = None
 
     @property
     def change_pct(self) -> float | None:
@@ -143,12 +149,25 @@ def resolve_period(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filter
     return filters.with_period(filters.date_from or info.first_day or today, filters.date_to or info.last_day or today)
 
 
+def _keys_sql(cell_keys: bool, *cells: tuple[str, str | None]) -> tuple[str, dict[str, str]]:
+    """Extra select-list items `, <cell key> AS <name>` (cells: name, FILTER condition) and their parameters
+    when `cell_keys`; nothing otherwise (exact roles do not pay for hashing)."""
+    if not cell_keys:
+        return "", {}
+    items = "".join(f", {suppress.cell_key_sql('f', where)} AS {name}" for name, where in cells)
+    return items, suppress.key_params()
+
+
 def _handling_counts(
-    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, as_of: datetime | None
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, as_of: datetime | None, *, cell_keys: bool = False
 ) -> dict[str, int]:
-    """Opinions, opinions due and opinions answered on time under `filters` (see the module docstring)."""
+    """Opinions, opinions due and opinions answered on time under `filters` (see the module docstring); with
+    `cell_keys`, also their cell keys (opinions_key, due_key, on_time_key: analytics.suppress)."""
     scope_sql, scope_params = scope_predicate(scope, "f")
     filter_sql, filter_params = filter_predicate(filters, "f")
+    keys_sql, key_params = _keys_sql(
+        cell_keys, ("opinions_key", None), ("due_key", "f.due"), ("on_time_key", "f.on_time")
+    )
     row = query(
         con,
         f"""
@@ -158,7 +177,8 @@ def _handling_counts(
             FROM feedback f
             WHERE {scope_sql} AND {filter_sql}
         ), judged AS (
-            SELECT responded_at IS NOT NULL
+            SELECT received_at,
+                   responded_at IS NOT NULL
                        OR received_at + to_days(CAST($deadline AS INTEGER)) <= $as_of AS due,
                    responded_at IS NOT NULL
                        AND responded_at <= received_at + to_days(CAST($deadline AS INTEGER)) AS on_time
@@ -167,20 +187,22 @@ def _handling_counts(
         SELECT count(*) AS opinions,
                count(*) FILTER (WHERE due) AS due,
                count(*) FILTER (WHERE on_time) AS on_time
-        FROM judged
+               {keys_sql}
+        FROM judged f
         """,
-        {**scope_params, **filter_params, "deadline": ON_TIME_DAYS, "as_of": as_of or _FAR_FUTURE},
+        {**scope_params, **filter_params, **key_params, "deadline": ON_TIME_DAYS, "as_of": as_of or _FAR_FUTURE},
     ).row(0, named=True)
     return {k: int(v or 0) for k, v in row.items()}
 
 
-def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> Kpis:
-    """Opinions in the period, in the previous period of equal length, and the on-time share."""
+def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, *, cell_keys: bool = False) -> Kpis:
+    """Opinions in the period, in the previous period of equal length, and the on-time share (with
+    `cell_keys`, the counts' cell keys too, for the protected roles: analytics.protected.kpis)."""
     filters = resolve_period(con, scope, filters)
     as_of = data_info(con, scope).as_of
-    current = _handling_counts(con, scope, filters, as_of)
+    current = _handling_counts(con, scope, filters, as_of, cell_keys=cell_keys)
     previous_filters = filters.previous_period()
-    previous = _handling_counts(con, scope, previous_filters, as_of)
+    previous = _handling_counts(con, scope, previous_filters, as_of, cell_keys=cell_keys)
     assert filters.date_from and filters.date_to and previous_filters.date_from and previous_filters.date_to
     return Kpis(
         date_from=filters.date_from,
@@ -191,20 +213,32 @@ def kpis(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> Kpis
         previous_opinions=previous["opinions"],
         due=current["due"],
         on_time=current["on_time"],
+        opinions_key=current.get("opinions_key"),
+        previous_key=previous.get("opinions_key"),
+        due_key=current.get("due_key"),
+        on_time_key=current.get("on_time_key"),
     )
 
 
-def top_fields(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, limit: int = 10) -> pl.DataFrame:
+def top_fields(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, limit: int = 10, *, cell_keys: bool = False
+) -> pl.DataFrame:
     """The fields with most opinions: field_code (null = not yet classified), names, opinions, share of all
-    opinions under the filters (0–1)."""
+    opinions under the filters (0–1). With `cell_keys` (protected roles, analytics.protected.top_fields) also
+    `cell_key`, `total` (all opinions under the filters) and `total_key`."""
     scope_sql, scope_params = scope_predicate(scope, "f")
     filter_sql, filter_params = filter_predicate(filters, "f")
+    keys_sql, key_params = _keys_sql(cell_keys, ("cell_key", None))
+    if cell_keys:
+        keys_sql += f""", sum(count(*)) OVER ()::BIGINT AS total,
+               (sum(sum({suppress.record_key_sql("f")})) OVER () % {suppress.KEY_MODULUS})::INTEGER AS total_key"""
     return query(
         con,
         f"""
         SELECT f.field AS field_code, d.name_vi, d.name_en,
                count(*) AS opinions,
                count(*) / sum(count(*)) OVER () AS share
+               {keys_sql}
         FROM feedback f
         LEFT JOIN dim_field d ON d.field_code = f.field
         WHERE {scope_sql} AND {filter_sql}
@@ -212,7 +246,7 @@ def top_fields(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, l
         ORDER BY opinions DESC, field_code NULLS LAST
         LIMIT $limit
         """,
-        {**scope_params, **filter_params, "limit": limit},
+        {**scope_params, **filter_params, **key_params, "limit": limit},
     )
 
 
@@ -222,7 +256,9 @@ def area_level(scope: Scope, filters: Filters) -> tuple[str, str | None]:
     return ("commune", province) if province else ("province", None)
 
 
-def rate_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> pl.DataFrame:
+def rate_by_area(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, *, cell_keys: bool = False
+) -> pl.DataFrame:
     """Opinions per 100,000 people by area, highest first, areas without opinions included.
 
     Provinces for the whole country; the communes of the province when one is selected (the commune filter
@@ -234,12 +270,14 @@ def rate_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters)
     """
     level, province = area_level(scope, filters)
     filter_sql, filter_params = filter_predicate(filters, "f", commune=False)
+    keys_sql, key_params = _keys_sql(cell_keys, ("cell_key", None))  # with `cell_keys`: each area's cell key
+    key_out = ", coalesce(c.cell_key, 0) AS cell_key" if cell_keys else ""
     if level == "province":
         scope_sql, scope_params = scope_predicate(scope, "f")
         dim_scope_sql, _ = scope_predicate(scope, "p", commune_column=None)
         sql = f"""
             WITH counts AS (
-                SELECT f.province_code AS code, count(*) AS opinions
+                SELECT f.province_code AS code, count(*) AS opinions {keys_sql}
                 FROM feedback f
                 WHERE {scope_sql} AND {filter_sql}
                 GROUP BY ALL
@@ -248,18 +286,18 @@ def rate_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters)
                    coalesce(c.opinions, 0) AS opinions,
                    p.population::BIGINT AS population,
                    false AS population_estimated,
-                   p.source AS population_source
+                   p.source AS population_source {key_out}
             FROM dim_province p
             LEFT JOIN counts c ON c.code = p.province_code
             WHERE {dim_scope_sql}
         """
-        params = {**scope_params, **filter_params}
+        params = {**scope_params, **filter_params, **key_params}
     else:
         scope_sql, scope_params = scope_predicate(scope, "f")
         dim_scope_sql, _ = scope_predicate(scope, "c")
         sql = f"""
             WITH counts AS (
-                SELECT f.commune_code AS code, count(*) AS opinions
+                SELECT f.commune_code AS code, count(*) AS opinions {keys_sql}
                 FROM feedback f
                 WHERE {scope_sql} AND {filter_sql} AND f.province_code = $area_province
                 GROUP BY ALL
@@ -276,7 +314,7 @@ def rate_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters)
                    coalesce(n.opinions, 0) AS opinions,
                    coalesce(l.population, round(p.population * s.share))::BIGINT AS population,
                    l.population IS NULL AS population_estimated,
-                   l.source AS population_source
+                   l.source AS population_source {key_out.replace("c.cell_key", "n.cell_key")}
             FROM dim_commune c
             JOIN dim_province p ON p.province_code = c.province_code
             LEFT JOIN latest l ON l.commune_code = c.commune_code
@@ -284,7 +322,7 @@ def rate_by_area(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters)
             LEFT JOIN counts n ON n.code = c.commune_code
             WHERE c.province_code = $area_province AND {dim_scope_sql}
         """
-        params = {**scope_params, **filter_params, "area_province": province}
+        params = {**scope_params, **filter_params, **key_params, "area_province": province}
     frame = query(con, sql, params)
     return frame.with_columns(
         pl.when(pl.col("population") > 0)
@@ -307,28 +345,35 @@ def trend_window(filters: Filters, months: int = TREND_MONTHS) -> Filters:
 
 
 def monthly_trend(
-    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, months: int = TREND_MONTHS
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    filters: Filters,
+    months: int = TREND_MONTHS,
+    *,
+    cell_keys: bool = False,
 ) -> pl.DataFrame:
     """Opinions per calendar month over the `months` months ending with the period's end (empty months = 0).
-    Columns: month (first day), opinions."""
+    Columns: month (first day), opinions (and `cell_key` with `cell_keys`: analytics.protected)."""
     window = trend_window(resolve_period(con, scope, filters), months)
     scope_sql, scope_params = scope_predicate(scope, "f")
     filter_sql, filter_params = filter_predicate(window, "f")
+    keys_sql, key_params = _keys_sql(cell_keys, ("cell_key", None))
     counts = query(
         con,
         f"""
-        SELECT date_trunc('month', f.received_at)::DATE AS month, count(*) AS opinions
+        SELECT date_trunc('month', f.received_at)::DATE AS month, count(*) AS opinions {keys_sql}
         FROM feedback f
         WHERE {scope_sql} AND {filter_sql}
         GROUP BY ALL
         """,
-        {**scope_params, **filter_params},
+        {**scope_params, **filter_params, **key_params},
     )
     assert window.date_from and window.date_to
     all_months = pl.DataFrame({"month": pl.date_range(window.date_from, window.date_to, interval="1mo", eager=True)})
     return (
         all_months.join(counts, on="month", how="left")
         .with_columns(pl.col("opinions").fill_null(0).cast(pl.Int64))
+        .with_columns(*([pl.col("cell_key").fill_null(0)] if cell_keys else []))
         .sort("month")
     )
 
@@ -410,4 +455,5 @@ def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role:
 
     del extra
     period = resolve_period(con, scope, filters)
-    return protected.rate_by_area(rate_by_area(con, scope, period), role, "export")
+    keyed = suppress.threshold(role, "export") is not None
+    return protected.rate_by_area(rate_by_area(con, scope, period, cell_keys=keyed), role, "export")

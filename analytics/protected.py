@@ -7,12 +7,18 @@ flag, rates, medians and indices built on them become None too, and tables whose
 areas, agencies, days) get complementary suppression. Exact roles (analyst, data officer) get the numbers
 unchanged (flags false). Pages pass medium "screen"; commands (`python -m analytics <report> --role R`) and
 briefing packs pass "export".
+
+The Overview's numbers (KPIs, trend, top fields, ranking) and the trust index's respondent counts are also
+perturbed with the ABS cell-key method (analytics.suppress, docs/disclosure-control.md) for the roles with a
+threshold, so that differencing two of them gives noise, not a hidden count: their analytics queries are run
+with `cell_keys=True` for those roles. Rates and shares of shown cells are recomputed from the perturbed
+counts; hidden cells sort last, by code, and carry no rate, share or change.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -27,7 +33,9 @@ from analytics.scope import Scope
 
 @dataclass(frozen=True)
 class ShownKpis(Kpis):
-    """Kpis whose counts may be None (hidden by the role's rule); shares of hidden counts are None."""
+    """Kpis whose counts may be None (hidden by the role's rule); shares of hidden counts are None. For the
+    roles with a threshold the counts are perturbed (cell-key method) and the change and share are of the
+    perturbed counts; the cell keys are not kept."""
 
     @property
     def change_pct(self) -> float | None:
@@ -39,36 +47,78 @@ class ShownKpis(Kpis):
     def on_time_share(self) -> float | None:
         if self.on_time is None or not self.due:
             return None
-        return super().on_time_share
+        return min(super().on_time_share or 0.0, 1.0)  # perturbed on-time may exceed perturbed due by noise
+
+
+def needs_keys(role: str, medium: suppress.Medium) -> bool:
+    """Whether the role's numbers are perturbed: run the analytics query with `cell_keys=True` then."""
+    return suppress.threshold(role, medium) is not None
 
 
 def kpis(found: Kpis, role: str, medium: suppress.Medium) -> ShownKpis:
-    """The headline numbers with every count under the role's rule."""
+    """The headline numbers with every count under the role's rule (perturbed, then thresholded, for the
+    roles with a threshold: `found` must come from overview.kpis(..., cell_keys=True))."""
+    keyed = needs_keys(role, medium)
+    value = lambda n, key: suppress.value(n, role, medium, key=key, keyed=keyed)  # noqa: E731
     return ShownKpis(
         **{
             **found.__dict__,
-            "opinions": suppress.value(found.opinions, role, medium),
-            "previous_opinions": suppress.value(found.previous_opinions, role, medium),
-            "due": suppress.value(found.due, role, medium),
-            "on_time": suppress.value(found.on_time, role, medium) if found.due else found.on_time,
+            "opinions": value(found.opinions, found.opinions_key),
+            "previous_opinions": value(found.previous_opinions, found.previous_key),
+            "due": value(found.due, found.due_key),
+            "on_time": value(found.on_time, found.on_time_key) if found.due else found.on_time,
+            "opinions_key": None,
+            "previous_key": None,
+            "due_key": None,
+            "on_time_key": None,
         }
     )
 
 
+def _hidden_last(frame: pl.DataFrame, by: Sequence[str], descending: Sequence[bool]) -> pl.DataFrame:
+    """Shown rows first in `by` order, hidden rows after them (in the `by` columns' tie-break order only, which
+    callers choose not to depend on an exact count)."""
+    return frame.sort(["suppressed", *by], descending=[False, *descending], nulls_last=True, maintain_order=True)
+
+
 def top_fields(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
-    """overview.top_fields with hidden counts and shares; complementary suppression (the total is shown)."""
-    return suppress.protect(frame, role, medium, count="opinions", dependent=["share"], groups=())
+    """overview.top_fields with hidden counts and shares; complementary suppression (the total is shown). For
+    roles with a threshold (`frame` from top_fields(..., cell_keys=True)): counts perturbed, shares of the
+    perturbed total, sorted by the perturbed count (ties and hidden fields by field code)."""
+    if not needs_keys(role, medium):
+        out = suppress.protect(frame, role, medium, count="opinions", dependent=["share"], groups=())
+        return out.drop("cell_key", "total", "total_key", strict=False)
+    if "total_key" not in frame.columns:
+        raise ValueError("protected top fields need their cell keys: overview.top_fields(..., cell_keys=True)")
+    total = suppress.perturbed(int(frame["total"][0]), int(frame["total_key"][0])) if frame.height else 0
+    out = suppress.protect(frame.drop("total", "total_key"), role, medium, count="opinions", groups=(),
+                           key="cell_key")  # fmt: skip
+    out = out.with_columns(
+        (pl.col("opinions") / total if total else pl.lit(None, pl.Float64)).alias("share")
+    ).with_columns(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("share")).alias("share"))
+    return _hidden_last(out, ["opinions", "field_code"], [True, False])
 
 
 def rate_by_area(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """overview.rate_by_area with hidden counts and rates; complementary suppression (the areas add up to the
-    total shown beside them)."""
-    return suppress.protect(frame, role, medium, count="opinions", dependent=["rate_per_100k"], groups=())
+    total shown beside them). For roles with a threshold (`frame` from rate_by_area(..., cell_keys=True)):
+    counts perturbed, rates of the perturbed counts, ranked on those; hidden areas sort last, by code, with no
+    rate (a rank among them, or a rate beside the population shown, would give their counts back)."""
+    if not needs_keys(role, medium):
+        out = suppress.protect(frame, role, medium, count="opinions", dependent=["rate_per_100k"], groups=())
+        return out.drop("cell_key", strict=False)
+    out = suppress.protect(frame, role, medium, count="opinions", dependent=["rate_per_100k"], groups=(),
+                           key="cell_key")  # fmt: skip
+    rate = pl.when(pl.col("population") > 0).then(pl.col("opinions") * 100_000 / pl.col("population"))
+    out = out.with_columns(pl.when(pl.col("suppressed")).then(None).otherwise(rate).alias("rate_per_100k"))
+    return _hidden_last(out, ["rate_per_100k", "opinions", "code"], [True, True, False])
 
 
 def monthly_trend(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
-    """overview.monthly_trend with hidden small months (no total is shown for the window)."""
-    return suppress.protect(frame, role, medium, count="opinions")
+    """overview.monthly_trend with hidden small months; for roles with a threshold every month is perturbed
+    (`frame` from monthly_trend(..., cell_keys=True)), so the KPI total minus the shown months is noisy."""
+    key = "cell_key" if needs_keys(role, medium) else None
+    return suppress.protect(frame, role, medium, count="opinions", key=key).drop("cell_key", strict=False)
 
 
 # Shared helpers ----------------------------------------------------------------------------------------------
@@ -311,10 +361,17 @@ def trust_result(result: trust.TrustResult, role: str, medium: suppress.Medium) 
     than the threshold shows no `n` and no index, CI, rank or dimension scores; a dimension cell with too few
     answers shows no estimate; changes into or out of a hidden cell and its sensitivity ranks are dropped.
     (The index itself needs `min_respondents` (30) anyway; this matters for a smaller configured minimum and
-    for the respondent counts, which are shown.) Exact roles get `result` unchanged."""
+    for the respondent counts, which are shown.) Exact roles get `result` unchanged.
+
+    Every respondent count (province-wave, national, per dimension, per wave) is perturbed first with the
+    cell-key method, the threshold applying to the perturbed count, so the national n minus the other
+    provinces' n is noisy. The survey cells are fixed (province × wave), so their cell key is a keyed hash of
+    the cell's respondents' identity — the provinces and wave they are drawn from (suppress.identity_key): the
+    national cell of a one-province scope is that province's cell and shows the same value."""
     limit = suppress.threshold(role, medium)
     if limit is None:
         return result
+    result = _perturb_trust(result)
     dims = list(result.catalogue.dimension_codes)
 
     def hide(frame: pl.DataFrame, built: Sequence[str]) -> pl.DataFrame:
@@ -342,6 +399,35 @@ def trust_result(result: trust.TrustResult, role: str, medium: suppress.Medium) 
         changes=changes,
         waves=waves,
         sensitivity=result.sensitivity.join(hidden, on=["province_code", "wave"], how="anti"),
+    )
+
+
+def _perturb_trust(result: trust.TrustResult) -> trust.TrustResult:
+    """trust_result's respondent counts perturbed (cell-key method, keys from the cells' identities)."""
+    in_wave = {
+        wave: ",".join(sorted(codes))
+        for wave, codes in result.index.group_by("wave").agg(pl.col("province_code").drop_nulls()).iter_rows()
+    }
+
+    def perturb(frame: pl.DataFrame, column: str, cell: Callable[[dict], tuple]) -> pl.DataFrame:
+        if column not in frame.columns or frame.height == 0:
+            return frame
+        shown = [
+            suppress.perturbed(row[column], suppress.identity_key("trust", *cell(row)))
+            for row in frame.iter_rows(named=True)
+        ]
+        return frame.with_columns(pl.Series(column, shown, dtype=frame.schema[column]))
+
+    def dim_cell(row: dict) -> tuple:
+        where = row["province_code"] if row.get("level") == "province" else in_wave.get(row["wave"], "")
+        return (where, row["wave"], row["dimension"])
+
+    return replace(
+        result,
+        index=perturb(result.index, "n", lambda row: (row["province_code"], row["wave"], None)),
+        national=perturb(result.national, "n", lambda row: (in_wave.get(row["wave"], ""), row["wave"], None)),
+        dimensions=perturb(result.dimensions, "n", dim_cell),
+        waves=perturb(result.waves, "respondents", lambda row: (in_wave.get(row["wave"], ""), row["wave"], None)),
     )
 
 

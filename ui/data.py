@@ -72,23 +72,23 @@ def _data_info(path: str, scope: Scope) -> overview.DataInfo:
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _kpis(path: str, scope: Scope, filters: Filters) -> overview.Kpis:
-    return overview.kpis(connection_at(path), scope, filters)
+def _kpis(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> overview.Kpis:
+    return overview.kpis(connection_at(path), scope, filters, cell_keys=cell_keys)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _top_fields(path: str, scope: Scope, filters: Filters, limit: int) -> pl.DataFrame:
-    return overview.top_fields(connection_at(path), scope, filters, limit)
+def _top_fields(path: str, scope: Scope, filters: Filters, limit: int, cell_keys: bool = False) -> pl.DataFrame:
+    return overview.top_fields(connection_at(path), scope, filters, limit, cell_keys=cell_keys)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _rate_by_area(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return overview.rate_by_area(connection_at(path), scope, filters)
+def _rate_by_area(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> pl.DataFrame:
+    return overview.rate_by_area(connection_at(path), scope, filters, cell_keys=cell_keys)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _monthly_trend(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return overview.monthly_trend(connection_at(path), scope, filters)
+def _monthly_trend(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> pl.DataFrame:
+    return overview.monthly_trend(connection_at(path), scope, filters, cell_keys=cell_keys)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
@@ -123,22 +123,30 @@ def data_info(scope: Scope) -> overview.DataInfo:
 
 def kpis(scope: Scope, filters: Filters) -> overview.Kpis:
     """See analytics.overview.kpis; counts under the viewer's small-count rule (analytics.protected)."""
-    return protected.kpis(_kpis(current_path(), scope, filters), _role(), "screen")
+    role = _role()
+    keys = protected.needs_keys(role, "screen")
+    return protected.kpis(_kpis(current_path(), scope, filters, keys), role, "screen")
 
 
 def top_fields(scope: Scope, filters: Filters, limit: int = 10) -> pl.DataFrame:
     """See analytics.overview.top_fields; under the viewer's small-count rule."""
-    return protected.top_fields(_top_fields(current_path(), scope, filters, limit), _role(), "screen")
+    role = _role()
+    keys = protected.needs_keys(role, "screen")
+    return protected.top_fields(_top_fields(current_path(), scope, filters, limit, keys), role, "screen")
 
 
 def rate_by_area(scope: Scope, filters: Filters) -> pl.DataFrame:
     """See analytics.overview.rate_by_area; under the viewer's small-count rule."""
-    return protected.rate_by_area(_rate_by_area(current_path(), scope, filters), _role(), "screen")
+    role = _role()
+    keys = protected.needs_keys(role, "screen")
+    return protected.rate_by_area(_rate_by_area(current_path(), scope, filters, keys), role, "screen")
 
 
 def monthly_trend(scope: Scope, filters: Filters) -> pl.DataFrame:
     """See analytics.overview.monthly_trend; under the viewer's small-count rule."""
-    return protected.monthly_trend(_monthly_trend(current_path(), scope, filters), _role(), "screen")
+    role = _role()
+    keys = protected.needs_keys(role, "screen")
+    return protected.monthly_trend(_monthly_trend(current_path(), scope, filters, keys), role, "screen")
 
 
 def boundaries(scope: Scope, level: str, province_code: str | None = None) -> pl.DataFrame:

@@ -1,5 +1,6 @@
 """Cached access for the public view (warehouse path, scope, filters and the publishing provinces in the key)
-and its tables as people read them (hidden counts as "<10")."""
+and its tables as people read them (hidden counts as "<10"; shares in whole percent, as analytics.public
+rounds them)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def field_table(scope: Scope, filters: Filters, provinces: list[str], lang: str)
     return frame.select(
         pl.col(name).alias(t("public.col.field")),
         _count_text("count", lang).alias(t("public.col.opinions")),
-        pl.col("share").map_elements(lambda v: fmt_pct(v, lang), return_dtype=pl.String).fill_null(HIDDEN)
+        pl.col("share").map_elements(lambda v: fmt_pct(v, lang, 0), return_dtype=pl.String).fill_null(HIDDEN)
         .alias(t("public.col.share")),
     )  # fmt: skip
 
@@ -59,7 +60,7 @@ def on_time_table(scope: Scope, filters: Filters, provinces: list[str], lang: st
     return frame.select(
         pl.col("name").alias(t("public.col.province")),
         _count_text("due", lang).alias(t("public.col.due")),
-        pl.col("on_time_share").map_elements(lambda v: fmt_pct(v, lang), return_dtype=pl.String).fill_null(HIDDEN)
+        pl.col("on_time_share").map_elements(lambda v: fmt_pct(v, lang, 0), return_dtype=pl.String).fill_null(HIDDEN)
         .alias(t("public.col.on_time")),
     )  # fmt: skip
 

@@ -1461,9 +1461,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "public.rules": {
         "vi": "Số nhỏ hơn 10 hiển thị là «<10»; khi có tổng, thêm một ô nhỏ nhất được ẩn để không suy ra được ô đã "
-        "ẩn. Tỷ lệ đúng hạn: số ý kiến được trả lời trong 15 ngày / số ý kiến đã đến hạn.",
+        "ẩn. Mỗi số được cộng một sai lệch nhỏ cố định (tối đa ±2) để không thể suy ra số đã ẩn bằng cách trừ "
+        "các số cho nhau; tỷ lệ làm tròn đến phần trăm. Tỷ lệ đúng hạn: số ý kiến được trả lời trong 15 ngày / số ý "
+        "kiến đã đến hạn.",
         "en": "Counts below 10 read “<10”; where a total is shown, the next smallest cell is hidden too so the "
-        "hidden one cannot be worked out. On-time share: opinions answered within 15 days / opinions due.",
+        "hidden one cannot be worked out. Each count carries a small fixed adjustment (at most ±2) so that hidden "
+        "counts cannot be worked out by subtracting one figure from another; shares are rounded to whole percent. "
+        "On-time share: opinions answered within 15 days / opinions due.",
     },
     "public.col.field": {"vi": "Lĩnh vực", "en": "Field"},
     "public.col.opinions": {"vi": "Số ý kiến", "en": "Opinions"},

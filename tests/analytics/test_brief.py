@@ -13,7 +13,7 @@ import pytest
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
-from analytics import brief, db, overview
+from analytics import brief, db, overview, suppress
 from analytics.filters import Filters
 from analytics.scope import Scope
 from tests.fixtures.brief import brief_warehouse, brief_warehouse_module  # noqa: F401
@@ -47,7 +47,10 @@ def _briefing(path: Path, province: str | None) -> brief.Briefing:
 def hanoi_pack(brief_warehouse_module, tmp_path_factory) -> dict:
     """The Hà Nội briefing, its charts drawn once, written to PPTX and PDF."""
     out = tmp_path_factory.mktemp("pack")
-    briefing = _briefing(brief_warehouse_module.path, HANOI)
+    with pytest.MonkeyPatch.context() as env:  # the test's key: the perturbation's salt comes from it
+        env.setenv("FRONT_PII_KEY", "test-pii-key")
+        env.setenv("FRONT_DATA_DIR", str(brief_warehouse_module.data_dir))
+        briefing = _briefing(brief_warehouse_module.path, HANOI)
     views = slide_views(briefing, "vi")
     images = chart_images([v.chart for v in views])
     files = {"pptx": out / "hanoi.pptx", "pdf": out / "hanoi.pdf"}
@@ -149,8 +152,10 @@ def test_command_refuses_bad_arguments(brief_warehouse, tmp_path):
     assert main(["--province", "99", "--out", str(tmp_path / "x.pptx")]) == 2
 
 
-def _page_metrics(page: str, **params: str) -> dict[str, str]:
+def _page_metrics(page: str, role: str | None = None, **params: str) -> dict[str, str]:
     at = AppTest.from_file(APP, default_timeout=120)
+    if role:
+        at.session_state["demo_role"] = role
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -161,17 +166,24 @@ def _page_metrics(page: str, **params: str) -> dict[str, str]:
 
 def test_pack_numbers_equal_the_pages_numbers(hanoi_pack, brief_warehouse):
     """Every number of the key figures, handling, trust and milestones slides equals the number the page
-    shows for the same filters (province Hà Nội, the default period), read back from the PPTX itself."""
+    shows for the same filters (province Hà Nội, the default period), read back from the PPTX itself. The
+    key figures are perturbed for the presenter (cell-key method): the page shows a presenter the same values
+    (same records, same cell keys), and they stay within the noise bound of the exact numbers an analyst sees."""
     briefing = hanoi_pack["briefing"]
     views = {v.key: dict(v.figures) for v in slide_views(briefing, "vi")}
     slides, _ = _pptx_text(hanoi_pack["files"]["pptx"])
     pptx_lines = [set(s.splitlines()) for s in slides]
 
-    overview_page = _page_metrics("overview.py", province=HANOI)
+    overview_page = _page_metrics("overview.py", role="presenter", province=HANOI)
     assert views["kpis"]["Ý kiến trong kỳ"] == overview_page["Ý kiến trong kỳ"]
     assert views["kpis"]["Kỳ trước"] == overview_page["Kỳ trước cùng độ dài"]
     shown_on_time = views["kpis"]["Trả lời đúng hạn"]
     assert shown_on_time in ("<10", overview_page["Trả lời đúng hạn"])
+    exact_page = _page_metrics("overview.py", province=HANOI)  # the analyst's exact numbers
+    for label in ("Ý kiến trong kỳ", "Kỳ trước cùng độ dài"):
+        if overview_page[label] != "<10":
+            shown, exact = (int(page[label].replace(".", "")) for page in (overview_page, exact_page))
+            assert abs(shown - exact) <= suppress.NOISE_BOUND
 
     handling_page = _page_metrics("handling.py", province=HANOI)
     for label, page_label in (("Đang quá hạn", "Quá hạn hiện nay"), ("Đúng hạn (ngày làm việc)", "Trả lời đúng hạn")):

@@ -238,3 +238,108 @@ def test_commands_apply_the_role_export_rule(report, warehouse, capsys):
         assert shown.filter(pl.col(count).is_not_null())[count].min() >= 10
         assert shown.filter(pl.col("suppressed"))[count].null_count() == shown["suppressed"].sum()
         assert shown["complementary"].sum() <= 1  # one complement at most: the small cells are many
+
+
+# The Overview under the cell-key method (analytics.suppress; the attacks: test_disclosure_attacks.py) ---------
+
+
+def _fields() -> pl.DataFrame:
+    """overview.top_fields(..., cell_keys=True) as it comes back: exact counts, shares, keys and the total."""
+    return pl.DataFrame(
+        {
+            "field_code": ["y_te", "dat_dai", "giao_duc", "khac"],
+            "name_vi": ["Y tế", "Đất đai", "Giáo dục", "Khác"],
+            "name_en": ["Health", "Land", "Education", "Other"],
+            "opinions": [40, 30, 3, 2],
+            "share": [40 / 80, 30 / 80, 3 / 80, 2 / 80],
+            "cell_key": [11, 200, 7, 99],
+            "total": [80] * 4,
+            "total_key": [61] * 4,
+        }
+    )
+
+
+def test_top_fields_are_perturbed_with_shares_of_the_perturbed_total():
+    from analytics import suppress
+
+    shown = protected.top_fields(_fields(), "presenter", "screen")
+    assert not {"cell_key", "total", "total_key"} & set(shown.columns)
+    total = 80 + suppress.noise(80, 61)
+    expected = {c: n + suppress.noise(n, k) for c, n, k in (("y_te", 40, 11), ("dat_dai", 30, 200))}
+    visible = shown.filter(~pl.col("suppressed"))
+    assert dict(zip(visible["field_code"], visible["opinions"], strict=True)) == expected
+    assert visible["share"].to_list() == [expected[c] / total for c in visible["field_code"]]
+    assert shown["suppressed"].to_list() == [False, False, True, True]  # hidden ones last, by code
+    assert shown.filter(pl.col("suppressed"))["field_code"].to_list() == ["giao_duc", "khac"]
+    assert shown.filter(pl.col("suppressed"))["share"].null_count() == 2
+    exact = protected.top_fields(_fields(), "analyst", "screen")
+    assert exact["opinions"].to_list() == [40, 30, 3, 2] and exact["share"][0] == 0.5
+    with pytest.raises(ValueError, match="cell_keys=True"):
+        protected.top_fields(_fields().drop("cell_key", "total", "total_key"), "leader", "screen")
+
+
+def test_rate_by_area_ranks_perturbed_rates_and_puts_hidden_areas_last_by_code():
+    from analytics import suppress
+
+    frame = pl.DataFrame(
+        {
+            "level": ["commune"] * 5,
+            "code": ["05", "01", "03", "02", "04"],
+            "name": list("abcde"),
+            "opinions": [4, 3, 60, 2, 55],  # exact-rate order puts 05 before 01 before 02: that order must go
+            "population": [1000, 2000, 50_000, 9000, 40_000],
+            "population_estimated": [False] * 5,
+            "population_source": ["x"] * 5,
+            "rate_per_100k": [400.0, 150.0, 120.0, 22.2, 137.5],
+            "cell_key": [1, 2, 3, 4, 5],
+        }
+    )
+    shown = protected.rate_by_area(frame, "leader", "screen")
+    assert shown["code"].to_list()[2:] == ["01", "02", "05"]
+    assert shown["rate_per_100k"].to_list()[2:] == [None, None, None]
+    top = shown.head(2)
+    assert top["rate_per_100k"].to_list() == sorted(top["rate_per_100k"].to_list(), reverse=True)
+    for row in top.iter_rows(named=True):
+        true = int(frame.filter(pl.col("code") == row["code"])["opinions"][0])
+        assert abs(row["opinions"] - true) <= suppress.NOISE_BOUND
+        assert row["rate_per_100k"] == row["opinions"] * 100_000 / row["population"]
+
+
+def test_overview_command_perturbs_for_protected_roles(warehouse, capsys):
+    args = ["overview", "--from", "2026-01-01", "--to", "2026-03-31", "--format", "json"]
+    tables = {}
+    for role in ("analyst", "leader"):
+        assert analytics_main([*args, "--role", role]) == 0
+        tables[role] = pl.DataFrame(json.loads(capsys.readouterr().out))
+    exact = dict(zip(tables["analyst"]["code"], tables["analyst"]["opinions"], strict=True))
+    shown = tables["leader"].filter(~pl.col("suppressed"))
+    assert "cell_key" not in tables["leader"].columns
+    gaps = [o - exact[c] for c, o in zip(shown["code"], shown["opinions"], strict=True)]
+    assert gaps and any(gaps) and max(map(abs, gaps)) <= 2
+
+
+def test_trust_n_of_a_one_province_scope_matches_its_national_n():
+    """The survey cells' keys come from their identity: in a one-province scope the national cell holds the
+    same respondents as the province cell and shows the same perturbed n."""
+    from analytics import suppress, trust
+    from etl.items import catalogue
+
+    index = pl.DataFrame({"province_code": ["01", "01"], "wave": ["2025Q4", "2026Q1"], "n": [57, 80]})
+    national = pl.DataFrame({"wave": ["2025Q4", "2026Q1"], "n": [57, 80]})
+    waves = pl.DataFrame({"wave": ["2025Q4", "2026Q1"], "respondents": [57, 80]})
+    empty = pl.DataFrame()
+    result = trust.TrustResult(
+        catalogue=catalogue(), index=index, dimensions=pl.DataFrame(
+            schema={"level": pl.String, "province_code": pl.String, "wave": pl.String, "dimension": pl.String,
+                    "n": pl.Int64, "estimate": pl.Float64, "se": pl.Float64, "ci_low": pl.Float64,
+                    "ci_high": pl.Float64}),
+        national=national,
+        changes=pl.DataFrame(schema={"province_code": pl.String, "wave": pl.String, "previous_wave": pl.String}),
+        breaks=empty, waves=waves,
+        sensitivity=pl.DataFrame(schema={"province_code": pl.String, "wave": pl.String}),
+        scheme_weights=empty,
+    )  # fmt: skip
+    shown = protected.trust_result(result, "presenter", "export")
+    assert shown.index["n"].to_list() == shown.national["n"].to_list() == shown.waves["respondents"].to_list()
+    assert all(abs(a - b) <= suppress.NOISE_BOUND for a, b in zip(shown.index["n"], [57, 80], strict=True))
+    assert protected.trust_result(result, "analyst", "export").index["n"].to_list() == [57, 80]

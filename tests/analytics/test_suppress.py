@@ -105,15 +105,87 @@ def test_rates_on_hidden_counts_are_hidden(numerator, denominator, role, expecte
     assert suppress.share(numerator, denominator, role, "screen") == expected
 
 
+def _key_with_noise(n: int, wanted: int) -> int:
+    """A cell key whose noise for a count of `n` is `wanted` (the p-table holds every value in [-2, 2])."""
+    return next(k for k in range(suppress.KEY_MODULUS) if suppress.noise(n, k) == wanted)
+
+
 def test_protected_overview_numbers():
     from datetime import date
 
     from analytics import protected
     from analytics.overview import Kpis
 
-    k = Kpis(date(2026, 1, 1), date(2026, 1, 31), 120, date(2025, 12, 1), date(2025, 12, 31), 4, 50, 3)
+    keys = {"opinions_key": _key_with_noise(120, 2), "previous_key": _key_with_noise(4, 0),
+            "due_key": _key_with_noise(50, -1), "on_time_key": _key_with_noise(3, 1)}  # fmt: skip
+    k = Kpis(date(2026, 1, 1), date(2026, 1, 31), 120, date(2025, 12, 1), date(2025, 12, 31), 4, 50, 3, **keys)
     shown = protected.kpis(k, "leader", "screen")
-    assert (shown.opinions, shown.previous_opinions, shown.due, shown.on_time) == (120, None, 50, None)
+    # perturbed (120 + 2, 50 - 1), then the threshold on the perturbed count (4 + 0 and 3 + 1 stay below 5)
+    assert (shown.opinions, shown.previous_opinions, shown.due, shown.on_time) == (122, None, 49, None)
     assert shown.change_pct is None and shown.on_time_share is None
+    assert (shown.opinions_key, shown.due_key) == (None, None)  # the keys would let the noise be subtracted
     exact = protected.kpis(k, "analyst", "screen")
+    assert (exact.opinions, exact.previous_opinions, exact.due, exact.on_time) == (120, 4, 50, 3)
     assert exact.change_pct == k.change_pct and exact.on_time_share == k.on_time_share
+    with pytest.raises(ValueError, match="cell_keys=True"):  # a protected role never falls back to exact counts
+        protected.kpis(Kpis(date(2026, 1, 1), date(2026, 1, 31), 120, date(2025, 12, 1), date(2025, 12, 31), 4, 50, 3),
+                       "leader", "screen")  # fmt: skip
+
+
+# Cell-key perturbation (ABS) -------------------------------------------------------------------------------
+
+
+def test_the_p_table_is_zero_mean_bounded_and_never_negative():
+    for n in (1, 2, 3, 10, 1000):
+        noises = [suppress.noise(n, k) for k in range(suppress.KEY_MODULUS)]
+        assert sum(noises) == 0  # zero mean over uniformly distributed cell keys
+        assert max(abs(d) for d in noises) <= suppress.NOISE_BOUND
+        assert min(n + d for d in noises) >= 0
+        assert len(set(noises)) == (3 if n == 1 else 5)  # every value in the row is used
+    assert {suppress.noise(0, k) for k in range(256)} == {0}  # an empty cell stays empty
+    # the variance the docs state: 310/256 for n >= 2
+    assert sum(suppress.noise(50, k) ** 2 for k in range(256)) == 310
+
+
+def test_neighbouring_cell_keys_get_unrelated_noise():
+    # a cell and the same cell with one more record whose key is r: keys k and k + r. With noise laid out in
+    # blocks (or any linear order) the two would mostly agree and the difference would give the record away.
+    for r in (1, 2, 3, 128):
+        same = sum(suppress.noise(40, k) == suppress.noise(40, (k + r) % 256) for k in range(256))
+        assert same < 0.4 * 256  # independent draws agree 26% of the time
+
+
+def test_perturb_is_consistent_drops_the_key_and_leaves_exact_roles_alone():
+    frame = pl.DataFrame({"count": [3, 12, 40, 0], "cell_key": [17, 200, 5, 0]})
+    once = suppress.suppress(frame, "presenter", "screen", key="cell_key")
+    again = suppress.suppress(frame, "presenter", "screen", key="cell_key")
+    assert once.equals(again) and "cell_key" not in once.columns
+    expected = [n + suppress.noise(n, k) for n, k in zip([3, 12, 40, 0], [17, 200, 5, 0], strict=True)]
+    assert once["count"].to_list() == [v if v >= 10 else None for v in expected]
+    exact = suppress.suppress(frame, "analyst", "screen", key="cell_key")
+    assert exact["count"].to_list() == [3, 12, 40, 0] and "cell_key" not in exact.columns
+    with pytest.raises(ValueError, match="cell_key"):
+        suppress.suppress(frame.drop("cell_key"), "leader", "screen", key="cell_key")
+
+
+def test_the_threshold_applies_to_the_perturbed_count():
+    assert suppress.value(11, "public", "screen", key=_key_with_noise(11, -2), keyed=True) is None
+    assert suppress.value(8, "public", "screen", key=_key_with_noise(8, 2), keyed=True) == 10
+    assert suppress.value(8, "analyst", "screen", key=_key_with_noise(8, 2), keyed=True) == 8
+    share = suppress.share(30, 30, "presenter", "export", keys=(_key_with_noise(30, 2), _key_with_noise(30, -2)))
+    assert share == 1.0  # a part's noise never lifts its share over the whole
+
+
+def test_record_keys_are_pinned():
+    # DuckDB's hash() is not promised stable across versions: if an upgrade changes it, every protected figure
+    # shifts once by noise (docs/disclosure-control.md says so). This pins two record keys so that it is noticed.
+    import duckdb
+
+    con = duckdb.connect()
+    sql = f"SELECT {suppress.record_key_sql('f')} FROM (SELECT TIMESTAMP '2026-01-05 09:30:00' AS received_at) f"
+    keys = [con.sql(sql, params={"cell_key_salt": salt}).fetchall()[0][0] for salt in (1, 2)]
+    assert keys == PINNED_KEYS
+    assert isinstance(suppress.key_salt(), int) and 0 <= suppress.key_salt() < 2**62
+
+
+PINNED_KEYS = [75, 201]  # DuckDB 2.0.1
