@@ -5,7 +5,9 @@ Plus the hardening settings."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -193,3 +195,21 @@ def test_demo_mode_before_the_first_load_shows_no_data_yet(monkeypatch):
     assert not at.exception
     assert any(BANNER in w.value for w in at.warning)
     assert not at.metric and at.info
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_is_demo_mode_on_the_local_interface_unless_host_says_otherwise():
+    def planned(**env: str) -> str:
+        done = subprocess.run(
+            ["make", "-n", "run"],
+            cwd=ROOT,
+            env={**{k: v for k, v in os.environ.items() if k != "HOST"}, **env},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    local = planned()
+    assert "export FRONT_DEMO=1" in local and "--server.address 127.0.0.1" in local
+    assert "--server.address 0.0.0.0" in planned(HOST="0.0.0.0")
