@@ -1,4 +1,4 @@
-"""Cấu hình chưa đúng — when neither a valid login nor a safe demo mode is configured: this and nothing else."""
+"""Ứng dụng chưa được cấu hình — no valid login and no safe demo mode: this page and nothing else."""
 
 import streamlit as st
 
