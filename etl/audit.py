@@ -13,6 +13,9 @@ leave a valid chain. So every append also writes `seq hash` to a checkpoint kept
 `chattr +a`, or put it where the app may append but not rewrite). `python -m etl audit verify` checks every
 checkpoint line against the log: a line beyond the log's end is truncation (or an emptied or deleted log);
 a line whose hash differs is an entry deleted or altered and the chain recomputed — even with the audit key.
+Each load also records the log's last `seq` and `hash` in the new warehouse generation's meta (`audit_seq`,
+`audit_hash`); verify checks those of every kept generation too, which catches the log and its checkpoint
+removed together.
 
 The log holds who viewed (staff identities), never citizens' identifiers. Appends from the app's threads and
 other processes are serialised with an exclusive file lock on the log.
@@ -130,6 +133,42 @@ def _checkpoints(path: Path) -> Iterator[tuple[int, int, str | None]]:
                 yield number, 0, None
 
 
+def head(path: Path | None = None) -> tuple[int, str] | None:
+    """The last entry's (seq, hash), read without the key and without creating the log (a load records it in
+    the warehouse meta); None when there is no readable entry."""
+    path = path or config.audit_file()
+    try:
+        with open(path, "rb") as fh:
+            last = _last_line(fh)
+    except FileNotFoundError:
+        return None
+    try:
+        entry = json.loads(last) if last else None
+        return (int(entry["seq"]), str(entry["hash"])) if entry else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _warehouse_marks() -> dict[int, list[tuple[str, str]]]:
+    """seq -> [(generation file, hash)] from the meta of every kept warehouse generation."""
+    import duckdb
+
+    marks: dict[int, list[tuple[str, str]]] = {}
+    folder = config.warehouse_dir()
+    for path in sorted(folder.glob("gen-*.duckdb")) if folder.exists() else []:
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                meta = dict(con.sql("SELECT key, value FROM meta WHERE key IN ('audit_seq', 'audit_hash')").fetchall())
+            finally:
+                con.close()
+        except duckdb.Error:
+            continue  # not this check's business: `etl status` reports unreadable generations
+        if str(meta.get("audit_seq", "")).isdigit() and meta.get("audit_hash"):
+            marks.setdefault(int(meta["audit_seq"]), []).append((path.name, str(meta["audit_hash"])))
+    return marks
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The result of checking the chain: entries read and the first problem (None when intact).
@@ -154,6 +193,7 @@ def verify(path: Path | None = None, checkpoint: Path | None = None) -> Verdict:
     marks = _checkpoints(checkpoint) if checkpoint.exists() else iter(())
     mark = next(marks, None)
     checked, last_marked = 0, 0
+    recorded = _warehouse_marks()
     key = _key()
     previous_hash, expected_seq, count = GENESIS, 1, 0
     if path.exists():
@@ -190,6 +230,16 @@ def verify(path: Path | None = None, checkpoint: Path | None = None) -> Verdict:
                         )
                     checked, last_marked = checked + 1, seq
                     mark = next(marks, None)
+                for generation, digest in recorded.pop(expected_seq, []):
+                    if not hmac.compare_digest(digest, entry["hash"]):
+                        return Verdict(
+                            count,
+                            f"mục {expected_seq} khác với bản ghi trong kho dữ liệu {generation}: nhật ký đã bị "
+                            "ghi lại (entry differs from the warehouse's record: the log was rewritten)",
+                            number,
+                            None,
+                            checked,
+                        )
                 previous_hash, expected_seq, count = entry["hash"], expected_seq + 1, count + 1
     if mark is not None:
         where, seq, digest = mark
@@ -206,6 +256,17 @@ def verify(path: Path | None = None, checkpoint: Path | None = None) -> Verdict:
                 "(the log was truncated: its last entries are missing)"
             )
         return Verdict(count, problem, None, where, checked)
+    if recorded:
+        seq = max(recorded)
+        generation = recorded[seq][0][0]
+        return Verdict(
+            count,
+            f"kho dữ liệu {generation} ghi nhật ký tới mục {seq}, nhật ký chỉ còn {count} mục: nhật ký đã bị cắt "
+            "hoặc xóa (the warehouse recorded more entries than the log holds: truncated or deleted)",
+            None,
+            None,
+            checked,
+        )
     if count and not checkpoint.exists():
         return Verdict(count, "mất tệp mốc kiểm tra (the checkpoint file is missing)", None, None, checked)
     if count - last_marked > 1:  # the newest entry may lack its mark (a crash between the two writes)

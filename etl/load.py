@@ -24,7 +24,7 @@ import polars as pl
 from tqdm import tqdm
 
 import config
-from etl import archive, cases, enrich, warehouse
+from etl import archive, audit, cases, enrich, warehouse
 from etl.items import unknown_items
 from etl.kinds import Kind
 from etl.normalise import Normalised, Reference, normalise, stored_hash_sql
@@ -139,6 +139,8 @@ def load_into(
         cases.link_cases(con, load_id)
     stamp = datetime.now().isoformat(timespec="seconds")
     warehouse.set_meta(con, data_as_of=stamp, last_load_id=load_id)
+    if (mark := audit.head()) is not None:  # the audit log's end, recorded outside it (etl audit verify)
+        warehouse.set_meta(con, audit_seq=str(mark[0]), audit_hash=mark[1])
     latest = con.sql("SELECT strftime(max(received_at), '%Y-%m-%dT%H:%M:%S') FROM feedback").fetchall()[0][0]
     if latest:
         warehouse.set_meta(con, latest_record=latest)

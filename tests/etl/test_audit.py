@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import stat
 import threading
 
@@ -196,3 +197,41 @@ def test_the_audit_key_is_its_own_secret(monkeypatch):
     with pytest.raises(ValueError, match="FRONT_AUDIT_KEY"):
         audit.append("view", page="tong-quan")
     assert main(["audit", "verify"]) == 2
+
+
+def _load_something(tmp_path):
+    from etl.load import load_paths
+
+    export = tmp_path / "fb.csv"
+    export.write_text(
+        "source_id,received_at,channel,province_code,field,content\nA1,2026-03-10 08:00,app,79,dat_dai,Đường ngập\n",
+        encoding="utf-8",
+    )
+    load_paths([export], progress=False)
+
+
+def test_removing_the_log_and_its_checkpoint_together_is_caught_by_the_warehouse(tmp_path, capsys):
+    """Each load records the log's end in the new generation's meta: `rm -rf audit/` no longer verifies."""
+    _fill(3)
+    _load_something(tmp_path)
+    assert audit.verify().ok
+    shutil.rmtree(config.audit_file().parent)
+    verdict = audit.verify()
+    assert not verdict.ok and "gen-000001.duckdb" in verdict.problem and "tới mục 3" in verdict.problem
+    assert main(["audit", "verify"]) == 1
+    assert "nhật ký đã bị cắt" in capsys.readouterr().out
+
+
+def test_a_log_rewritten_with_its_checkpoint_is_caught_by_the_warehouse(tmp_path):
+    """Someone holding the audit key rewrites both files consistently: the warehouse still has the old hash."""
+    _fill(3)
+    _load_something(tmp_path)
+    entries = [json.loads(line) for line in _lines()]
+    entries[0]["identity"] = "someone.else@mattran.vn"
+    forged = _rechain(entries, audit._key())
+    _write(forged)
+    config.audit_checkpoint().write_text(
+        "".join(f"{json.loads(line)['seq']} {json.loads(line)['hash']}\n" for line in forged), encoding="ascii"
+    )
+    verdict = audit.verify()
+    assert not verdict.ok and verdict.line == 3 and "gen-000001.duckdb" in verdict.problem
