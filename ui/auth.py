@@ -24,7 +24,7 @@ import polars as pl
 import streamlit as st
 
 import config
-from analytics import access, suppress
+from analytics import access, db, suppress
 from analytics.access import Viewer
 from analytics.filters import Filters
 from analytics.scope import Scope
@@ -90,11 +90,11 @@ def _synthetic_at(path: str) -> bool:
     from ui import data
 
     try:
-        found = data.connection_at(path).cursor().sql("SELECT value FROM meta WHERE key = 'synthetic'").fetchall()
+        found = db.query(data.connection_at(path), "SELECT value FROM meta WHERE key = 'synthetic'")
     except Exception:  # unreadable: not known to be synthetic
         _LOG.exception("warehouse meta could not be read")
         return False
-    return bool(found) and str(found[0][0]).strip().lower() == "true"
+    return found.height == 1 and str(found["value"][0]).strip().lower() == "true"
 
 
 def _warehouse_is_synthetic() -> bool | None:
