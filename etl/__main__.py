@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -121,6 +122,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "audit":
         from etl.audit import verify
 
+        if not os.environ.get("FRONT_AUDIT_KEY"):
+            print(
+                "Lưu ý: FRONT_AUDIT_KEY chưa đặt — dùng khóa cục bộ của chế độ demo ($FRONT_DATA_DIR/.audit_key).",
+                file=sys.stderr,
+            )
         verdict = verify()
         places = [f"dòng {verdict.line} của {config.audit_file()}"] if verdict.line else []
         if verdict.checkpoint_line:
