@@ -78,8 +78,8 @@ def _loose(folder: Path) -> list[str]:
 
 
 def test_a_fresh_load_leaves_nothing_readable_by_others(tmp_path):
-    """`python -m etl` under a permissive umask (022): the data folder, archive, warehouse, audit and keys are
-    owner-only all the same."""
+    """`python -m etl` and `python -m analytics` under a permissive umask (022): the data folder, archive,
+    warehouse, audit log and keys are owner-only all the same."""
     data = tmp_path / "data"
     inputs = tmp_path / "inputs"
     old = os.umask(0o022)
@@ -87,12 +87,12 @@ def test_a_fresh_load_leaves_nothing_readable_by_others(tmp_path):
         export = _export(inputs, "a.csv", 0, synthetic=False)
         env = {**os.environ, "FRONT_DATA_DIR": str(data)}
         env.pop("FRONT_PII_KEY")  # the demo's local key files are created too
-        for args in (["load", str(export)], ["audit", "verify"]):
-            done = subprocess.run([sys.executable, "-m", "etl", *args], cwd=ROOT, env=env, capture_output=True)
-            assert done.returncode == 0, done.stderr.decode()
+        for args in (["etl", "load", str(export)], ["analytics", "overview"], ["etl", "audit", "verify"]):
+            done = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, env=env, capture_output=True)
+            assert done.returncode == 0, done.stderr.decode()  # the report is an export: it is audited
     finally:
         os.umask(old)
     assert (data / "archive").is_dir() and (data / "warehouse" / "CURRENT").exists() and (data / ".pii_key").exists()
-    assert (data / ".audit_key").exists() and (data / "audit").is_dir()
+    assert (data / ".audit_key").exists() and (data / "audit" / "audit.checkpoint").exists()
     assert _loose(data) == []
     assert stat.S_IMODE(export.stat().st_mode) == 0o644  # the umask is the process's: the test's own file is not
