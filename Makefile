@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+HOST ?= 127.0.0.1
 FRONT_DATA_DIR ?= $(CURDIR)/data
 export FRONT_DATA_DIR
 DEMO_SIZE ?= medium
@@ -22,7 +23,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed ## Create .venv and install dependencies
 
 demo: install ## Generate demo raw exports (DEMO_SIZE=small|medium|full) and load them
-	@if [ -z "$$($(PY) -c 'import config; print(config.current_warehouse() or "")')" ]; then \
+	@umask 077; if [ -z "$$($(PY) -c 'import config; print(config.current_warehouse() or "")')" ]; then \
 		rm -rf "$(FRONT_DATA_DIR)/raw" && \
 		$(PY) -m etl demo --size $(DEMO_SIZE) --out "$(FRONT_DATA_DIR)/raw" && \
 		$(PY) -m etl load "$(FRONT_DATA_DIR)/raw"; \
@@ -30,11 +31,12 @@ demo: install ## Generate demo raw exports (DEMO_SIZE=small|medium|full) and loa
 		$(PY) -m etl train-classifier; \
 	else echo "Kho dữ liệu đã có (warehouse exists): $$($(PY) -c 'import config; print(config.current_warehouse())')"; fi
 
-run: demo ## Set up, load demo data if no warehouse exists, start the inbox watcher and the app
-	@mkdir -p "$(FRONT_DATA_DIR)/inbox"
-	@$(PY) -m etl watch "$(FRONT_DATA_DIR)/inbox" & watcher=$$!; \
+run: demo ## Demo on synthetic data: load it if no warehouse exists, start the watcher and the app on 127.0.0.1 (HOST=0.0.0.0 to share)
+	@umask 077; mkdir -p "$(FRONT_DATA_DIR)/inbox"
+	@umask 077; export FRONT_DEMO=1; \
+	$(PY) -m etl watch "$(FRONT_DATA_DIR)/inbox" & watcher=$$!; \
 	trap "kill $$watcher 2>/dev/null" EXIT INT TERM; \
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT) --server.headless true
 
 test: install ## Run every test (unit, page, browser)
 	$(PY) -m pytest -q

@@ -4,17 +4,19 @@ from pathlib import Path
 
 import streamlit as st
 
+import config
 from ui import auth, data, frame, present
 from ui.filters import current_filters, filter_bar
 from ui.i18n import language_toggle, t
 
 HERE = Path(__file__).parent
+config.private_files()  # umask 077 before the app writes anything (audit log, uploads, corrections)
 
 st.set_page_config(page_title="Mặt Trận Số Analytics", page_icon=":material/forum:", layout="wide")
 presenting = present.active()  # ?present=1: no sidebar, no filter bar
 if not presenting:
     language_toggle()
-viewer = auth.gate(presenting)  # who this is (login, role file) or demo mode; before anything shows data
+viewer = auth.gate(presenting)  # login, safe demo mode, or the configuration error; before any data shows
 
 # (page file, catalogue key of its title, icon, URL path); the first is the default page, served at /.
 PAGES = (
@@ -51,7 +53,7 @@ page = st.navigation(
     position="hidden" if presenting else "sidebar",
 )
 
-if not auth.has_data_access(viewer):  # the login or no-access page, and nothing else
+if not auth.has_data_access(viewer):  # the login, no-access or configuration error page, and nothing else
     page.run()
     st.stop()
 scope = data.viewer_scope()

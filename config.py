@@ -2,7 +2,9 @@
 
 Paths come from this file's location and can be overridden by environment variables (DESIGN §4.1):
 `FRONT_DATA_DIR` (inbox, archive, warehouse generations), `FRONT_PII_KEY` (secret for keyed hashes),
-`FRONT_SHARED_DIR` (the team's shared reference folder, for tests and development).
+`FRONT_AUDIT_KEY` (secret of the audit log's hash chain), `FRONT_AUDIT_CHECKPOINT` (where the audit log's
+checkpoint lives), `FRONT_DEMO` (`1`: demo mode, only on a synthetic warehouse), `FRONT_SHARED_DIR` (the
+team's shared reference folder, for tests and development).
 Functions, not constants: a test or a second instance changes the environment and is obeyed at once.
 """
 
@@ -22,6 +24,23 @@ GENERATIONS_KEPT = 5
 def data_dir() -> Path:
     """The data folder: `$FRONT_DATA_DIR` or `data/` in the project."""
     return Path(os.environ.get("FRONT_DATA_DIR") or ROOT / "data").resolve()
+
+
+PRIVATE_UMASK = 0o077  # files at rest: owner only (archive, warehouse, audit, keys, inbox)
+
+
+def private_files() -> Path:
+    """Make every file and folder this process creates from now on owner-only (umask 077) and create the data
+    folder (mode 0700). The entry points call it first: `python -m etl`, `python -m analytics`, app.py."""
+    os.umask(PRIVATE_UMASK)
+    folder = data_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def demo_requested() -> bool:
+    """True when `FRONT_DEMO=1` (set by `make run`): the only way into demo mode (no login, role switcher)."""
+    return os.environ.get("FRONT_DEMO", "").strip() == "1"
 
 
 def inbox_dir() -> Path:
@@ -65,7 +84,11 @@ def pii_key(create: bool = True) -> bytes:
         return key
     if not create:
         raise RuntimeError("FRONT_PII_KEY is not set and no local demo key exists")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    return _new_local_key(path)
+
+
+def _new_local_key(path: Path) -> bytes:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode("ascii")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
@@ -76,6 +99,24 @@ def pii_key(create: bool = True) -> bytes:
 def pii_key_is_local() -> bool:
     """True when the key is the demo's local one (the CLI says so)."""
     return not os.environ.get("FRONT_PII_KEY")
+
+
+def audit_key() -> bytes:
+    """The secret of the audit log's hash chain: `$FRONT_AUDIT_KEY`, never the PII key.
+
+    Otherwise demo mode keeps its own key in `$FRONT_DATA_DIR/.audit_key` (mode 0600), created on first use.
+    A key equal to `FRONT_PII_KEY` is refused: every ETL operator holds that one.
+    """
+    env = os.environ.get("FRONT_AUDIT_KEY")
+    if env:
+        key = env.encode("utf-8")
+        if key == (os.environ.get("FRONT_PII_KEY") or "").encode("utf-8"):
+            raise ValueError("FRONT_AUDIT_KEY phải khác FRONT_PII_KEY (the audit key must differ from the PII key)")
+        return key
+    path = data_dir() / ".audit_key"
+    if path.exists():
+        return path.read_bytes().strip()
+    return _new_local_key(path)
 
 
 def current_warehouse() -> Path | None:
@@ -98,3 +139,10 @@ def roles_file() -> Path | None:
 def audit_file() -> Path:
     """The append-only audit log (hash chain): `$FRONT_DATA_DIR/audit/audit.jsonl`."""
     return data_dir() / "audit" / "audit.jsonl"
+
+
+def audit_checkpoint() -> Path:
+    """The audit log's checkpoint (one `seq hash` line per entry, append-only), kept apart from the log:
+    `$FRONT_AUDIT_CHECKPOINT`, default `$FRONT_DATA_DIR/audit/audit.checkpoint`."""
+    env = os.environ.get("FRONT_AUDIT_CHECKPOINT")
+    return Path(env).expanduser().resolve() if env else data_dir() / "audit" / "audit.checkpoint"

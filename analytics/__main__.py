@@ -90,4 +90,5 @@ def _audit_export(args: argparse.Namespace, rows: int) -> None:
 
 
 if __name__ == "__main__":
+    config.private_files()  # umask 077: whatever this writes (the audit log) is owner-only
     sys.exit(main())

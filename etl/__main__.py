@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -35,7 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     boundaries = sub.add_parser("boundaries", help="nạp ranh giới chính thức (GeoJSON/shapefile/GeoPackage)")
     boundaries.add_argument("file", type=Path)
     sub.add_parser("train-classifier", help="học mô hình phân loại lĩnh vực, phân loại lại (train the field model)")
-    audit = sub.add_parser("audit", help="nhật ký truy cập: kiểm tra chuỗi băm (audit log: verify the hash chain)")
+    audit = sub.add_parser(
+        "audit", help="nhật ký truy cập: kiểm tra chuỗi băm và mốc kiểm tra (audit log: verify chain and checkpoint)"
+    )
     audit.add_argument("action", choices=["verify"])
     forget = sub.add_parser("forget", help="xóa dữ liệu của một người (erase a person: warehouse, archive)")
     who = forget.add_mutually_exclusive_group(required=True)
@@ -119,11 +122,23 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "audit":
         from etl.audit import verify
 
+        if not os.environ.get("FRONT_AUDIT_KEY"):
+            print(
+                "Lưu ý: FRONT_AUDIT_KEY chưa đặt — dùng khóa cục bộ của chế độ demo ($FRONT_DATA_DIR/.audit_key).",
+                file=sys.stderr,
+            )
         verdict = verify()
-        where = f" (dòng {verdict.line})" if verdict.line else ""
+        places = [f"dòng {verdict.line} của {config.audit_file()}"] if verdict.line else []
+        if verdict.checkpoint_line:
+            places.append(f"dòng {verdict.checkpoint_line} của {config.audit_checkpoint()}")
+        where = f" ({'; '.join(places)})" if places else ""
         print(
             f"{verdict.entries} mục hợp lệ; "
-            + ("chuỗi nguyên vẹn (chain intact)" if verdict.ok else f"LỖI{where}: {verdict.problem}")
+            + (
+                f"chuỗi nguyên vẹn, khớp {verdict.checkpoints} mốc kiểm tra (chain intact, matches its checkpoint)"
+                if verdict.ok
+                else f"LỖI{where}: {verdict.problem}"
+            )
         )
         return EXIT_OK if verdict.ok else EXIT_REFUSED
     if args.command == "forget":
@@ -153,4 +168,5 @@ def _print_load(result: dict, as_json: bool) -> None:
 
 
 if __name__ == "__main__":
+    config.private_files()  # umask 077 before anything is written: archive, warehouse, audit, keys
     sys.exit(main())

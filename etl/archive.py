@@ -47,7 +47,7 @@ def archive_file(
                 fh.write(content[0])
         else:
             shutil.copyfile(path, tmp)
-        os.chmod(tmp, 0o444)
+        os.chmod(tmp, 0o400)  # read-only, and owner-only (files at rest)
         os.replace(tmp, target)
     entry = {
         "sha256": sha,

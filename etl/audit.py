@@ -2,11 +2,23 @@
 
 One JSON object per line in `$FRONT_DATA_DIR/audit/audit.jsonl`. Each entry carries `seq`, the time, the
 event and its details, `prev` (the previous entry's `hash`) and its own `hash` = HMAC-SHA256 over the
-previous hash and the entry's canonical JSON. The HMAC key is derived from `FRONT_PII_KEY` (the demo's local
-key otherwise), so editing, inserting or deleting an entry — even recomputing the hashes after it — is
-detected by `python -m etl audit verify` unless the editor also holds the server's secret. The log holds
-who viewed (staff identities), never citizens' identifiers. Appends from the app's threads and other
-processes are serialised with an exclusive file lock.
+previous hash and the entry's canonical JSON. The HMAC key is derived from `FRONT_AUDIT_KEY` (the demo's
+local `.audit_key` otherwise) — never from `FRONT_PII_KEY`, which every ETL operator holds — so editing,
+inserting or deleting an entry and recomputing the hashes after it is detected unless the editor holds the
+audit key.
+
+What the chain alone cannot show is its own end: removing the last entries, emptying or deleting the file
+leave a valid chain. So every append also writes `seq hash` to a checkpoint kept outside the log
+(`$FRONT_AUDIT_CHECKPOINT`, default `audit/audit.checkpoint`, opened with O_APPEND; make it append-only with
+`chattr +a`, or put it where the app may append but not rewrite). `python -m etl audit verify` checks every
+checkpoint line against the log: a line beyond the log's end is truncation (or an emptied or deleted log);
+a line whose hash differs is an entry deleted or altered and the chain recomputed — even with the audit key.
+Each load also records the log's last `seq` and `hash` in the new warehouse generation's meta (`audit_seq`,
+`audit_hash`); verify checks those of every kept generation too, which catches the log and its checkpoint
+removed together.
+
+The log holds who viewed (staff identities), never citizens' identifiers. Appends from the app's threads and
+other processes are serialised with an exclusive file lock on the log.
 """
 
 from __future__ import annotations
@@ -30,7 +42,7 @@ EVENTS = ("login", "logout", "view", "export", "forget", "denied")
 
 
 def _key() -> bytes:
-    return hmac.new(config.pii_key(), b"front-audit-log-v1", hashlib.sha256).digest()
+    return hmac.new(config.audit_key(), b"front-audit-log-v2", hashlib.sha256).digest()
 
 
 def _canonical(entry: dict[str, Any]) -> bytes:
@@ -95,45 +107,177 @@ def append(event: str, **details: Any) -> dict[str, Any]:
         fh.write(json.dumps(entry, ensure_ascii=False, default=str).encode("utf-8") + b"\n")
         fh.flush()
         os.fsync(fh.fileno())
+        _checkpoint(entry["seq"], entry["hash"])  # still under the log's lock: lines stay in seq order
     return entry
+
+
+def _checkpoint(seq: int, digest: str) -> None:
+    path = config.audit_checkpoint()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, f"{seq} {digest}\n".encode("ascii"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _checkpoints(path: Path) -> Iterator[tuple[int, int, str | None]]:
+    """(line number, seq, hash) of each checkpoint line; hash None for a line that is not `seq hash`."""
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            parts = raw.split()
+            if len(parts) == 2 and parts[0].isdigit() and len(parts[1]) == 64:
+                yield number, int(parts[0]), parts[1].decode("ascii", "replace")
+            else:
+                yield number, 0, None
+
+
+def head(path: Path | None = None) -> tuple[int, str] | None:
+    """The last entry's (seq, hash), read without the key and without creating the log (a load records it in
+    the warehouse meta); None when there is no readable entry."""
+    path = path or config.audit_file()
+    try:
+        with open(path, "rb") as fh:
+            last = _last_line(fh)
+    except FileNotFoundError:
+        return None
+    try:
+        entry = json.loads(last) if last else None
+        return (int(entry["seq"]), str(entry["hash"])) if entry else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _warehouse_marks() -> dict[int, list[tuple[str, str]]]:
+    """seq -> [(generation file, hash)] from the meta of every kept warehouse generation."""
+    import duckdb
+
+    marks: dict[int, list[tuple[str, str]]] = {}
+    folder = config.warehouse_dir()
+    for path in sorted(folder.glob("gen-*.duckdb")) if folder.exists() else []:
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                meta = dict(con.sql("SELECT key, value FROM meta WHERE key IN ('audit_seq', 'audit_hash')").fetchall())
+            finally:
+                con.close()
+        except duckdb.Error:
+            continue  # not this check's business: `etl status` reports unreadable generations
+        if str(meta.get("audit_seq", "")).isdigit() and meta.get("audit_hash"):
+            marks.setdefault(int(meta["audit_seq"]), []).append((path.name, str(meta["audit_hash"])))
+    return marks
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The result of checking the chain: entries read and the first problem (None when intact)."""
+    """The result of checking the chain: entries read and the first problem (None when intact).
+    `line` is the log's line at fault; `checkpoint_line` the checkpoint's."""
 
     entries: int
     problem: str | None
     line: int | None = None
+    checkpoint_line: int | None = None
+    checkpoints: int = 0
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
-def verify(path: Path | None = None) -> Verdict:
-    """Check every entry's hash, its link to the one before and the sequence numbers."""
+def verify(path: Path | None = None, checkpoint: Path | None = None) -> Verdict:
+    """Check every entry's hash, its link to the one before and the sequence numbers, then every checkpoint
+    line against the log (truncation, emptying, deletion, re-chaining)."""
     path = path or config.audit_file()
-    if not path.exists():
-        return Verdict(0, None)
+    checkpoint = checkpoint or config.audit_checkpoint()
+    marks = _checkpoints(checkpoint) if checkpoint.exists() else iter(())
+    mark = next(marks, None)
+    checked, last_marked = 0, 0
+    recorded = _warehouse_marks()
     key = _key()
     previous_hash, expected_seq, count = GENESIS, 1, 0
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                return Verdict(count, "dòng trống (empty line)", number)
-            try:
-                entry = json.loads(raw)
-            except json.JSONDecodeError:
-                return Verdict(count, "dòng không phải JSON (not JSON)", number)
-            if entry.get("seq") != expected_seq:
-                return Verdict(count, f"số thứ tự {entry.get('seq')} thay vì {expected_seq} (sequence broken)", number)
-            if entry.get("prev") != previous_hash:
-                return Verdict(count, "không nối với mục trước (chain broken)", number)
-            if not hmac.compare_digest(str(entry.get("hash", "")), entry_hash(entry, key)):
-                return Verdict(count, "mã băm không khớp: mục đã bị sửa (entry altered)", number)
-            previous_hash, expected_seq, count = entry["hash"], expected_seq + 1, count + 1
-    return Verdict(count, None)
+    if path.exists():
+        with open(path, "rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                if not raw.strip():
+                    return Verdict(count, "dòng trống (empty line)", number)
+                try:
+                    entry = json.loads(raw)
+                except json.JSONDecodeError:
+                    return Verdict(count, "dòng không phải JSON (not JSON)", number)
+                if entry.get("seq") != expected_seq:
+                    return Verdict(
+                        count, f"số thứ tự {entry.get('seq')} thay vì {expected_seq} (sequence broken)", number
+                    )
+                if entry.get("prev") != previous_hash:
+                    return Verdict(count, "không nối với mục trước (chain broken)", number)
+                if not hmac.compare_digest(str(entry.get("hash", "")), entry_hash(entry, key)):
+                    return Verdict(count, "mã băm không khớp: mục đã bị sửa (entry altered)", number)
+                while mark is not None and mark[1] <= expected_seq:
+                    where, seq, digest = mark
+                    if digest is None or seq < expected_seq:
+                        return Verdict(
+                            count, "tệp mốc kiểm tra bị hỏng (checkpoint file damaged)", None, where, checked
+                        )
+                    if not hmac.compare_digest(digest, entry["hash"]):
+                        return Verdict(
+                            count,
+                            f"mục {seq} khác với mốc kiểm tra: nhật ký đã bị xóa bớt hoặc ghi lại "
+                            "(entry differs from the checkpoint: entries deleted or the log rewritten)",
+                            number,
+                            where,
+                            checked,
+                        )
+                    checked, last_marked = checked + 1, seq
+                    mark = next(marks, None)
+                for generation, digest in recorded.pop(expected_seq, []):
+                    if not hmac.compare_digest(digest, entry["hash"]):
+                        return Verdict(
+                            count,
+                            f"mục {expected_seq} khác với bản ghi trong kho dữ liệu {generation}: nhật ký đã bị "
+                            "ghi lại (entry differs from the warehouse's record: the log was rewritten)",
+                            number,
+                            None,
+                            checked,
+                        )
+                previous_hash, expected_seq, count = entry["hash"], expected_seq + 1, count + 1
+    if mark is not None:
+        where, seq, digest = mark
+        if digest is None:
+            return Verdict(count, "tệp mốc kiểm tra bị hỏng (checkpoint file damaged)", None, where, checked)
+        seq = max([seq, *(later for _, later, _ in marks)])
+        if not path.exists():
+            problem = f"tệp nhật ký đã bị xóa; mốc kiểm tra ghi tới mục {seq} (the log file was deleted)"
+        elif count == 0:
+            problem = f"nhật ký đã bị xóa trắng; mốc kiểm tra ghi tới mục {seq} (the log was emptied)"
+        else:
+            problem = (
+                f"nhật ký bị cắt: chỉ còn {count} mục, mốc kiểm tra ghi tới mục {seq} "
+                "(the log was truncated: its last entries are missing)"
+            )
+        return Verdict(count, problem, None, where, checked)
+    if recorded:
+        seq = max(recorded)
+        generation = recorded[seq][0][0]
+        return Verdict(
+            count,
+            f"kho dữ liệu {generation} ghi nhật ký tới mục {seq}, nhật ký chỉ còn {count} mục: nhật ký đã bị cắt "
+            "hoặc xóa (the warehouse recorded more entries than the log holds: truncated or deleted)",
+            None,
+            None,
+            checked,
+        )
+    if count and not checkpoint.exists():
+        return Verdict(count, "mất tệp mốc kiểm tra (the checkpoint file is missing)", None, None, checked)
+    if count - last_marked > 1:  # the newest entry may lack its mark (a crash between the two writes)
+        return Verdict(
+            count,
+            f"tệp mốc kiểm tra thiếu {count - last_marked} mục cuối (the checkpoint lacks the last entries)",
+            None,
+            None,
+            checked,
+        )
+    return Verdict(count, None, checkpoints=checked)
 
 
 def entries(path: Path | None = None) -> list[dict[str, Any]]:

@@ -191,7 +191,7 @@ def _rewrite_archive(hashes: list[str], key: bytes, result: Forgotten) -> None:
             continue
         sha = archive.sha256_file(tmp)
         new = folder / f"{sha}{old.suffix}"
-        os.chmod(tmp, 0o444)
+        os.chmod(tmp, 0o400)  # read-only, and owner-only (files at rest)
         os.replace(tmp, new)
         old.unlink()
         renamed[entry["sha256"]] = (sha, new.name)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import sys
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -23,7 +24,7 @@ import polars as pl
 from tqdm import tqdm
 
 import config
-from etl import archive, cases, enrich, warehouse
+from etl import archive, audit, cases, enrich, warehouse
 from etl.items import unknown_items
 from etl.kinds import Kind
 from etl.normalise import Normalised, Reference, normalise, stored_hash_sql
@@ -31,6 +32,7 @@ from etl.read import ROW, FileRefused, RawTable, read_file
 
 SUPPORTED = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".xlsx", ".xlsm", ".xls", ".ods"}  # in folders
 SYNTHETIC_MARKERS = (".synthetic", "README.txt")
+NEUTRAL_KINDS = frozenset({"correction"})  # an analyst's field correction adds no citizen's data
 
 
 @dataclass
@@ -92,13 +94,18 @@ def load_into(
     kind: str | None,
     progress: bool,
     labels: dict[Path, str],
+    synthetic_of: Callable[[Path], bool] = is_synthetic,
 ) -> list[FileReport]:
-    """Load `files` through an open writable generation (used by load and rebuild)."""
+    """Load `files` through an open writable generation (used by load and rebuild).
+
+    `synthetic_of(path)`: whether a file came from `etl demo`. The warehouse's meta `synthetic` stays "true"
+    only while every file ever loaded into it did (demo mode opens only such a warehouse); the first real
+    file makes it "false" for good."""
     ref = reference(con)
     key = config.pii_key()
     load_id = uuid.uuid4().hex[:12]
     reports: list[FileReport] = []
-    synthetic = False
+    loaded_any, real = False, False
     bar = tqdm(files, desc="Nạp dữ liệu", unit="tệp", file=sys.stderr, disable=not progress)
     with ThreadPoolExecutor(max_workers=1) as background:
         for path in bar:
@@ -117,7 +124,8 @@ def load_into(
                 reports.append(report)
                 _log(con, load_id, generation, report, sha)
                 continue
-            synthetic = synthetic or is_synthetic(path)
+            loaded_any = True
+            real = real or (not synthetic_of(path) and any(t.kind.name not in NEUTRAL_KINDS for t in tables))
             for table in tables:
                 report = FileReport(shown, kind=table.kind.name, sheet=table.sheet)
                 report.warnings = file_warnings + table.warnings
@@ -131,12 +139,24 @@ def load_into(
         cases.link_cases(con, load_id)
     stamp = datetime.now().isoformat(timespec="seconds")
     warehouse.set_meta(con, data_as_of=stamp, last_load_id=load_id)
+    if (mark := audit.head()) is not None:  # the audit log's end, recorded outside it (etl audit verify)
+        warehouse.set_meta(con, audit_seq=str(mark[0]), audit_hash=mark[1])
     latest = con.sql("SELECT strftime(max(received_at), '%Y-%m-%dT%H:%M:%S') FROM feedback").fetchall()[0][0]
     if latest:
         warehouse.set_meta(con, latest_record=latest)
-    if synthetic:
-        warehouse.set_meta(con, synthetic="true")
+    if loaded_any:
+        _mark_synthetic(con, load_id, real)
     return reports
+
+
+def _mark_synthetic(con: duckdb.DuckDBPyConnection, load_id: str, real: bool) -> None:
+    """meta `synthetic`: "true" while every file loaded so far came from `etl demo`, else "false"."""
+    before = con.sql("SELECT any_value(value) FROM meta WHERE key = 'synthetic'").fetchall()[0][0]
+    earlier = con.sql(
+        "SELECT count(*) FROM load_log WHERE status = 'loaded' AND load_id <> $id", params={"id": load_id}
+    ).fetchall()[0][0]
+    synthetic = not real and (before == "true" or not earlier)
+    warehouse.set_meta(con, synthetic="true" if synthetic else "false")
 
 
 def _read_archiving(
@@ -399,7 +419,14 @@ def rebuild(progress: bool = True) -> dict:
 
                 apply_boundaries(con, path)
                 continue
-            reports += load_into(con, generation, [path], entry.get("kind"), progress, {path: entry["original_name"]})
-        if any(entry.get("synthetic") for entry in entries):
-            warehouse.set_meta(con, synthetic="true")
+            synthetic = bool(entry.get("synthetic"))  # the archive's copy no longer sits beside its marker
+            reports += load_into(
+                con,
+                generation,
+                [path],
+                entry.get("kind"),
+                progress,
+                {path: entry["original_name"]},
+                synthetic_of=lambda _path, synthetic=synthetic: synthetic,
+            )
     return {"generation": generation, "files": [asdict(r) for r in reports]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Every test starts with an empty data folder of its own and a test PII key: the real data/ is never used."""
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Every test starts with an empty data folder of its own and a test PII key: the real data/ is never used.
+    Page tests run the app in demo mode (FRONT_DEMO=1, as `make run`; the fixture warehouses are synthetic);
+    a test of the other modes removes it. app.py sets umask 077 in this process: restored after each test."""
     monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "empty-data"))
     monkeypatch.setenv("FRONT_PII_KEY", "test-pii-key")
+    monkeypatch.setenv("FRONT_DEMO", "1")
+    for name in ("FRONT_ROLES_FILE", "FRONT_AUDIT_KEY", "FRONT_AUDIT_CHECKPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    yield
+    os.umask(umask)
 
 
 @pytest.fixture(autouse=True)

@@ -1,26 +1,30 @@
 """Login gate, the viewer a session runs as, which pages they get, and the audit of what they do.
 
-- With an `[auth]` section in `.streamlit/secrets.toml` the app uses Streamlit's OIDC login (`st.login`,
+- With a valid `[auth]` section in `.streamlit/secrets.toml` the app uses Streamlit's OIDC login (`st.login`,
   `st.user`, `st.logout`); the signed-in e-mail (or `sub`) is looked up in the role file
   (`$FRONT_ROLES_FILE`, analytics/access.py). Anonymous visitors get the login screen and the public view;
   an identity without a line in the file gets a polite "no access" page and nothing else.
-- Without it the app runs in demo mode: a banner says so and a labelled role switcher lets every role
-  (and the public view) be tried, with any province as scope.
+- Demo mode only when asked for and safe (DESIGN §4.1): `FRONT_DEMO=1` (set by `make run`), no role file, and
+  a warehouse whose meta says it is synthetic (or none yet). A banner says so and a labelled role switcher
+  lets every role (and the public view) be tried, with any province as scope.
+- Otherwise — no `[auth]`, a misspelt or incomplete one, a role file without login, demo mode on real data —
+  the app shows a configuration error page and nothing else (not even the public view).
 Pages ask `viewer()` (or `viewer_role()`, `data.viewer_scope()`); they never decide access themselves.
 """
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 import config
-from analytics import access, suppress
+from analytics import access, db, suppress
 from analytics.access import Viewer
 from analytics.filters import Filters
 from analytics.scope import Scope
@@ -30,19 +34,90 @@ from ui.i18n import current_language, fmt_int, t
 _LOG = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent.parent
 VIEWER_KEY = "_auth_viewer"
+SETUP_KEY = "_auth_setup_problems"
 DEMO_ROLE, DEMO_SCOPE = "demo_role", "demo_scope"
 DEMO_DEFAULT_ROLE = "analyst"
-LOGIN_PAGE, NO_ACCESS_PAGE = "dang-nhap", "khong-co-quyen"
+LOGIN_PAGE, NO_ACCESS_PAGE, SETUP_PAGE = "dang-nhap", "khong-co-quyen", "cau-hinh"
+REFUSED = "refused"  # the role of a session the configuration lets see nothing (setup error page only)
 ALL = ""
+# What st.login needs in [auth] for the default provider (streamlit.auth_util.validate_auth_credentials).
+AUTH_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url")
+PLACEHOLDER = "CHANGE-ME"  # .streamlit/secrets.toml.example's values
+
+
+@dataclass(frozen=True)
+class Setup:
+    """How the app may run: `oidc` (login), `demo` (FRONT_DEMO=1 on synthetic data) or `refused` (the
+    configuration error page only), with the texts saying why it is refused."""
+
+    mode: str
+    problems: tuple[str, ...] = ()
+
+
+def auth_problems() -> tuple[str, ...]:
+    """What is wrong with the `[auth]` section of `.streamlit/secrets.toml` (or `--secrets.files`); empty when
+    st.login can work. A misspelt section (`[Auth]`, `[auht]`), missing or empty keys and the example's
+    CHANGE-ME values all count as not configured."""
+    try:
+        if not st.secrets.load_if_toml_exists():
+            return (t("setup.no_secrets"),)
+        sections = {name: value for name, value in st.secrets.items()}
+    except Exception:  # an unreadable secrets file must not open the app
+        _LOG.exception("secrets could not be read")
+        return (t("setup.secrets_unreadable"),)
+    section = sections.get("auth")
+    if not hasattr(section, "get"):
+        near = [n for n in sections if n.lower() == "auth" or difflib.get_close_matches(n.lower(), ["auth"], 1, 0.6)]
+        return (t("setup.no_auth"), *(t("setup.misspelt", found=name) for name in near))
+    values = {key: section.get(key) for key in AUTH_KEYS}
+    missing = [key for key, value in values.items() if not isinstance(value, str) or not value.strip()]
+    placeholders = [key for key, value in values.items() if isinstance(value, str) and PLACEHOLDER in value]
+    problems = []
+    if missing:
+        problems.append(t("setup.missing_keys", keys=", ".join(missing)))
+    if placeholders:
+        problems.append(t("setup.placeholder", keys=", ".join(placeholders)))
+    return tuple(problems)
 
 
 def oidc_configured() -> bool:
-    """True when `.streamlit/secrets.toml` (or `--secrets.files`) has an `[auth]` section."""
+    """True when `[auth]` is complete enough for st.login (see `auth_problems`)."""
+    return not auth_problems()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _synthetic_at(path: str) -> bool:
+    from ui import data
+
     try:
-        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
-    except Exception:  # an unreadable secrets file must not open the app: treat as configured-but-broken
-        _LOG.exception("secrets could not be read")
-        return True
+        found = db.query(data.connection_at(path), "SELECT value FROM meta WHERE key = 'synthetic'")
+    except Exception:  # unreadable: not known to be synthetic
+        _LOG.exception("warehouse meta could not be read")
+        return False
+    return found.height == 1 and str(found["value"][0]).strip().lower() == "true"
+
+
+def _warehouse_is_synthetic() -> bool | None:
+    """Whether the current generation says it holds only `etl demo` data; None before the first load."""
+    from ui import data
+
+    path = data.warehouse_path()
+    return None if path is None else _synthetic_at(path)
+
+
+def setup() -> Setup:
+    """Login, demo mode or the configuration error page (DESIGN §4.1): demo mode needs FRONT_DEMO=1, no role
+    file and a synthetic warehouse; a role file without a valid [auth] is refused."""
+    problems = auth_problems()
+    if not problems:
+        return Setup("oidc")
+    if config.roles_file() is not None:
+        return Setup(REFUSED, (t("setup.roles_without_auth"), *problems))
+    if not config.demo_requested():
+        return Setup(REFUSED, problems)
+    if _warehouse_is_synthetic() is False:
+        return Setup(REFUSED, (t("setup.demo_real_data"),))
+    return Setup("demo")
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -93,18 +168,28 @@ def gate(presenting: bool = False) -> Viewer:
 
     Returns a Viewer whose role is "anonymous" (OIDC, not signed in) or "none" (signed in, no access) when
     the person may see no data; `pages()` then gives them only the login or no-access page. In presentation
-    mode nothing is drawn in the sidebar and the presenter's rules apply whatever the person's role."""
+    mode nothing is drawn in the sidebar and the presenter's rules apply whatever the person's role.
+    Role "refused" when the configuration lets nobody in (`setup()`): `pages()` gives only its error page."""
+    how = setup()
+    if how.mode == REFUSED:
+        if not st.session_state.get("_auth_refusal_logged"):
+            st.session_state["_auth_refusal_logged"] = True
+            _LOG.error("configuration refused, no data shown: %s", " | ".join(how.problems))
+        found = Viewer(None, REFUSED, Scope.all(), REFUSED)
+        st.session_state[VIEWER_KEY] = found
+        st.session_state[SETUP_KEY] = how.problems
+        return found
     if presenting:
         found = (
             _demo_viewer()
-            if not oidc_configured()
+            if how.mode == "demo"
             else _signed_in_viewer() or Viewer(None, "anonymous", Scope.all(), "oidc")
         )
         if found.role in access.ROLES:  # never widens: public and unmapped people stay as they are
             found = replace(found, role="presenter")
         st.session_state[VIEWER_KEY] = found
         return found
-    if not oidc_configured():
+    if how.mode == "demo":
         st.warning(t("auth.demo_banner"), icon=":material/theater_comedy:")
         _demo_switcher()
         found = _demo_viewer()
@@ -131,12 +216,23 @@ def viewer_role() -> str:
 
 
 def has_data_access(found: Viewer) -> bool:
-    """False for anonymous visitors and signed-in people without a line in the role file."""
+    """False for anonymous visitors, signed-in people without a line in the role file, and everybody when the
+    configuration is refused."""
     return found.role in access.ALL_ROLES
 
 
 def pages(found: Viewer, candidates: Sequence[st.Page]) -> list[st.Page]:
     """The pages `found` may open, in order; only the login / no-access page when they may see no data."""
+    if found.role == REFUSED:  # nothing else, not even the public view
+        return [
+            st.Page(
+                HERE / "app_pages" / "setup_error.py",
+                title=t("setup.title"),
+                icon=":material/settings_alert:",
+                url_path=SETUP_PAGE,
+                default=True,
+            )  # fmt: skip
+        ]
     public = [p for p in candidates if p.url_path == access.PUBLIC_PAGE]
     if found.role == "anonymous":
         login = st.Page(HERE / "app_pages" / "login.py", title=t("auth.login_title"), icon=":material/login:",
@@ -197,6 +293,11 @@ def _account_box(found: Viewer) -> None:
 def _logout() -> None:
     _audit("logout", viewer())
     st.logout()
+
+
+def setup_problems() -> tuple[str, ...]:
+    """Why the configuration was refused (for the error page)."""
+    return tuple(st.session_state.get(SETUP_KEY) or ())
 
 
 def login_button() -> None:

@@ -36,9 +36,11 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(data_dir: Path, log: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with `data_dir` as FRONT_DATA_DIR; always terminated."""
+    """`streamlit run app.py` in demo mode (FRONT_DEMO=1, as `make run`: `data_dir` must hold a synthetic
+    warehouse) on a free port with `data_dir` as FRONT_DATA_DIR; always terminated."""
     port = free_port()
-    env = {**os.environ, "FRONT_DATA_DIR": str(data_dir), "FRONT_PII_KEY": "test-pii-key"}
+    env = {**os.environ, "FRONT_DATA_DIR": str(data_dir), "FRONT_PII_KEY": "test-pii-key", "FRONT_DEMO": "1"}
+    env.pop("FRONT_ROLES_FILE", None)
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),

@@ -1,7 +1,8 @@
 """Login against a real OpenID Connect provider (npm `oidc-provider`, on 127.0.0.1) in real Chromium:
 an anonymous visitor sees the login screen and no data, a province user sees only that province, and a
 presenter sees no citizen's words. The app is configured exactly as an administrator would: `[auth]` in a
-secrets file and FRONT_ROLES_FILE."""
+secrets file and FRONT_ROLES_FILE. And a server whose `[auth]` is misspelt shows only the configuration error,
+even with FRONT_DEMO=1."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def servers(oidc_packages, fixture_warehouse, tmp_path_factory) -> Iterator[dict
     idp_env = {**os.environ, "OIDC_PORT": str(idp_port), "OIDC_REDIRECT_URI": redirect, "OIDC_USERS": json.dumps(USERS)}
     app_env = {**os.environ, "FRONT_DATA_DIR": str(data_dir), "FRONT_PII_KEY": "test-pii-key",
                "FRONT_ROLES_FILE": str(roles)}  # fmt: skip
+    app_env.pop("FRONT_DEMO", None)  # a real deployment: login, no demo switch
     with open(idp_log, "w") as idp_out, open(app_log, "w") as app_out:
         idp = subprocess.Popen(
             ["node", "server.mjs"], cwd=OIDC_DIR, env=idp_env, stdout=idp_out, stderr=subprocess.STDOUT
@@ -186,3 +188,44 @@ def test_unmapped_identity_gets_the_no_access_page(servers, page):
     expect(page.get_by_text("Chưa có quyền truy cập").first).to_be_visible()
     assert page.locator('[data-testid="stMetric"]').count() == 0
     assert page.locator('[data-testid="stDataFrame"]').count() == 0
+
+
+@pytest.fixture(scope="module")
+def misconfigured(fixture_warehouse, tmp_path_factory) -> Iterator[str]:
+    """`streamlit run app.py` as an administrator who misspelt `[auth]` and set a role file (and FRONT_DEMO)."""
+    tmp = tmp_path_factory.mktemp("misconfigured")
+    secrets = tmp / "secrets.toml"
+    secrets.write_text('[Auth]\nredirect_uri = "http://127.0.0.1/oauth2callback"\nclient_id = "x"\n', encoding="utf-8")
+    roles = tmp / "roles.csv"
+    roles.write_text(ROLES, encoding="utf-8")
+    data_dir = tmp / "data"
+    shutil.copytree(fixture_warehouse.data_dir, data_dir)
+    port, log = free_port(), tmp / "streamlit.log"
+    env = {**os.environ, "FRONT_DATA_DIR": str(data_dir), "FRONT_PII_KEY": "test-pii-key",
+           "FRONT_ROLES_FILE": str(roles), "FRONT_DEMO": "1"}  # fmt: skip
+    with open(log, "w") as out:
+        app = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.headless", "true", "--server.address", "127.0.0.1", "--secrets.files", str(secrets)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/_stcore/health", app, log, lambda b: b.strip() == b"ok")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            stop(app)
+
+
+def test_a_misspelt_auth_section_shows_only_the_configuration_error(misconfigured, page):
+    from playwright.sync_api import expect
+
+    for path in ("/", "/tieng-noi", "/du-lieu", "/cong-khai"):
+        page.goto(misconfigured + path)
+        _idle(page)
+        expect(page.get_by_text("Ứng dụng chưa được cấu hình").first).to_be_visible()
+        expect(page.get_by_text("Có tệp phân quyền (FRONT_ROLES_FILE)").first).to_be_visible()
+        assert page.get_by_text("Chế độ trình diễn").count() == 0
+        assert page.get_by_role("button", name="Đăng nhập bằng tài khoản cơ quan").count() == 0
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+        for kind in ("stMetric", "stDataFrame", "stPlotlyChart", "stFileUploader", "stDownloadButton", "stException"):
+            assert page.locator(f'[data-testid="{kind}"]').count() == 0, (path, kind)

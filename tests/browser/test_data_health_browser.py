@@ -38,6 +38,8 @@ def data_dir(tmp_path_factory) -> Path:
     source = loaded_data_once(tmp_path_factory).data_dir
     target = tmp_path_factory.mktemp("browser-data") / "data"
     shutil.copytree(source, target)
+    (target / "inbox").mkdir(exist_ok=True)  # a demo's inbox: what is dropped here counts as synthetic test data
+    (target / "inbox" / ".synthetic").write_text("test data\n", encoding="utf-8")
     return target
 
 
