@@ -73,8 +73,8 @@ def test_search_without_diacritics_and_a_correction_through_the_loader(page, ser
     _open(page, f"{server}/tieng-noi?q=o+voi&{PERIOD}")
     expect(page.get_by_text("ý kiến khớp", exact=False)).to_be_visible()
     opinion_id = _pick_first_opinion(page)
-    # typed without diacritics, found with them (the table is a canvas: read the detail panel)
-    expect(page.locator('[data-testid="stMarkdownContainer"]').filter(has_text="ổ voi ổ gà").first).to_be_visible()
+    # typed without diacritics, found with them (the table is a canvas: read the detail panel's plain text)
+    expect(page.locator('[data-testid="stText"]').filter(has_text="ổ voi ổ gà").first).to_be_visible()
 
     form = page.locator('[data-testid="stForm"]')
     form.locator('[data-testid="stSelectbox"]').locator("input").click()
