@@ -283,7 +283,8 @@ def _read_csv(data: bytes, forced: Kind | None) -> RawTable:
         raise _refuse_unknown(rows, forced)
     header_index, kind, header = found
     # The header says how many columns there are: a data row with more (a million separators on one line)
-    # has its extra cells dropped while it is parsed, instead of making a column of each.
+    # has its extra cells dropped while it is parsed, instead of making a column of each; and a short first
+    # row no longer sets the width (polars then cut every longer row after it).
     schema = {f"column_{i + 1}": pl.String for i in range(len(header))}
     try:
         body = pl.read_csv(
@@ -292,6 +293,7 @@ def _read_csv(data: bytes, forced: Kind | None) -> RawTable:
             has_header=False,
             skip_rows=header_index + 1,
             schema=schema,
+            missing_columns="insert",  # a first row shorter than the header: its missing cells are empty
             truncate_ragged_lines=True,
         )
     except pl.exceptions.NoDataError:
