@@ -25,8 +25,9 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
+from xml.etree import ElementTree
 
 if TYPE_CHECKING:
     import polars as pl
@@ -142,12 +143,23 @@ def check_workbook(data: bytes, suffix: str) -> WorkbookCheck:
     _check_zip(infos)
     if suffix == ".ods":
         return WorkbookCheck(0, small=False)
-    small = len(data) <= SMALL_WORKBOOK_BYTES and sum(i.file_size for i in infos) <= SMALL_WORKBOOK_INFLATED
+    sheets, complete = _worksheets(book)
+    small = (
+        complete and len(data) <= SMALL_WORKBOOK_BYTES and sum(i.file_size for i in infos) <= SMALL_WORKBOOK_INFLATED
+    )
     total = 0
-    for name, part in _worksheets(book):
+    for name, part in sheets:
         try:
             rows, cols = _sheet_extent(book, part, name, exact=small)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+            ElementTree.ParseError,
+        ):
             return WorkbookCheck(0, small=False)  # broken or encrypted: the parser says so, in the child
         _check_extent(name, rows, cols, "có ô ở", "has a cell at")
         total += rows * cols
@@ -173,29 +185,28 @@ def _check_zip(infos: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _worksheets(book: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, ZIP part) of every worksheet: named from xl/workbook.xml and its relationships, plus any
-    part under xl/worksheets/ they do not name (the parser may read those too)."""
+def _worksheets(book: zipfile.ZipFile) -> tuple[list[tuple[str, str]], bool]:
+    """(sheet name, ZIP part) of every worksheet, named from xl/workbook.xml and its relationships, plus any
+    part under xl/worksheets/ they do not name; and whether every sheet the workbook lists was found (if not,
+    the parser may read a part this did not check: then only a child parses it)."""
     names = set(book.namelist())
-    found: list[tuple[str, str]] = []
     try:
-        workbook = _small_part(book, "xl/workbook.xml")
-        rels = _small_part(book, "xl/_rels/workbook.xml.rels")
-    except (KeyError, FileRefused, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        workbook = rels = ""
-    targets = {}
-    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
-        rid, target = _attr(tag, "Id"), _attr(tag, "Target")
-        if rid and target:
-            path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-            targets[rid] = _normal(path)
-    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
-        part = targets.get(_attr(tag, r"(?:\w+:)?id") or "")
-        if part in names:
-            found.append((_attr(tag, "name") or part, part))
+        sheets = [
+            (e.get("name") or "", next((v for k, v in e.attrib.items() if k.rsplit("}", 1)[-1] == "id"), ""))
+            for e in _small_xml(book, "xl/workbook.xml").iter()
+            if e.tag.rsplit("}", 1)[-1] == "sheet"
+        ]
+        targets = {
+            e.get("Id"): _normal(t.lstrip("/") if t.startswith("/") else f"xl/{t}")
+            for e in _small_xml(book, "xl/_rels/workbook.xml.rels").iter()
+            if e.tag.rsplit("}", 1)[-1] == "Relationship" and (t := e.get("Target") or "")
+        }
+    except (KeyError, FileRefused, zipfile.BadZipFile, OSError, EOFError, ValueError, ElementTree.ParseError):
+        sheets, targets = [], {}
+    found = [(name or targets[rid], targets[rid]) for name, rid in sheets if targets.get(rid) in names]
     seen = {part for _, part in found}
     found += [(n, n) for n in sorted(names) if n.startswith("xl/worksheets/") and n.endswith(".xml") and n not in seen]
-    return found
+    return found, bool(sheets) and len(seen) == len(sheets)
 
 
 def _normal(path: str) -> str:
@@ -208,66 +219,56 @@ def _normal(path: str) -> str:
     return "/".join(parts)
 
 
-def _small_part(book: zipfile.ZipFile, name: str) -> str:
+def _small_xml(book: zipfile.ZipFile, name: str) -> ElementTree.Element:
     if book.getinfo(name).file_size > 8 << 20:
         raise FileRefused(name)
-    return book.read(name).decode("utf-8", errors="replace")
-
-
-def _attr(tag: str, name: str) -> str | None:
-    found = re.search(rf'\s{name}\s*=\s*"([^"]*)"', tag) or re.search(rf"\s{name}\s*=\s*'([^']*)'", tag)
-    return found.group(1) if found else None
+    return ElementTree.fromstring(book.read(name))
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\sref="([^"]*)"')
-# Each pattern starts with a literal, which Python's re finds at memchr speed (about ten times faster than a
-# pattern starting with a class). Text inside a cell may look like a reference: that only makes the bound
-# larger. A "<" cannot stand in text (it is escaped there), so tags are counted exactly; a row or cell tag
-# whose reference is not its first attribute, or with a namespace prefix, counts as one without a reference,
-# which also only makes the bound larger.
-_CELL_COLUMN = re.compile(rb' r="([A-Za-z]+)\d')
-_CELL_ROW = re.compile(rb' r="[A-Za-z]+(\d+)"')  # every cell's row (small sheets)
-# Large sheets: only references beyond 702 columns (three letters) or 999,999 rows are read one by one.
+# Large sheets: two searches starting with a literal, which Python's re finds at memchr speed.
+# Only references beyond 702 columns (three letters) or 999,999 rows are read one by one.
 _FAR_CELL = re.compile(rb' r="((?:[A-Za-z]{3,}\d+)|(?:[A-Za-z]{1,2}\d{7,}))"')
 _FAR_ROW = re.compile(rb'<row r="(\d{7,})"')
-_ROW_NUMBER = re.compile(rb'<row r="(\d+)"')
-_PREFIXED_ROW = re.compile(rb"<\w+:row[\s>/]")
-_PREFIXED_CELL = re.compile(rb"<\w+:c[\s>/]")
 
 
 def _sheet_extent(book: zipfile.ZipFile, part: str, sheet: str, exact: bool) -> tuple[int, int]:
-    """(last row, last column) a parser may place a cell in, bounded from above; the claimed dimension is checked.
+    """(last row, last column) a parser may place a cell in; the range the sheet claims is checked too.
 
-    Streamed in chunks (a sheet's XML can be a gigabyte): the column letters and row numbers of the cell
-    references and, for rows and cells written without a reference (the parser then counts on from the
-    previous one), how many there are. `exact`: a small sheet, parsed in this process: every cell's row number
-    and reference is read. Otherwise (a child with a memory limit parses it, and would fail on what this misses)
-    only references beyond 702 columns or 999,999 rows: a far extent, from below (see `_far_extent`).
+    `exact`: a small sheet, parsed in this process afterwards: read with an XML parser (any spacing or quoting
+    of the attributes), bounded from above: each cell's reference, and for rows and cells written without one
+    (the parser then counts on from the previous one) how many there are. Otherwise (a child with a memory
+    limit parses it, and fails on what this misses) only the references beyond 702 columns or 999,999 rows.
     """
     if not exact:
         return _far_extent(book, part, sheet)
-    max_row = 0
-    letters: set[bytes] = set()
-    rows_without_number = 0
-    widest_unreferenced = 0
-    open_row = 0  # cells without a reference in the row left open by the previous chunk
-    for index, chunk in enumerate(_chunks(book, part)):
-        if index == 0:
-            _check_claimed(chunk, sheet)
-        letters.update(_CELL_COLUMN.findall(chunk))
-        numbers = _ROW_NUMBER.findall(chunk)
-        rows = _count_rows(chunk)
-        rows_without_number += rows - len(numbers)
-        found_rows = [*numbers, *_CELL_ROW.findall(chunk)]
-        if found_rows:
-            max_row = max(max_row, *map(int, found_rows))
-        if _count_cells(chunk) > chunk.count(b'<c r="'):
-            widest, open_row = _unreferenced_run(chunk, open_row)
-            widest_unreferenced = max(widest_unreferenced, widest)
-        elif rows:
-            open_row = 0
-    max_col = max((_column_number(c.decode("ascii")) for c in letters), default=0)
-    return max_row + rows_without_number, max_col + widest_unreferenced
+    max_row = max_col = 0
+    rows_without_number = widest = run = 0
+    with book.open(part) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "end":
+                if tag == "row":
+                    element.clear()  # a long sheet is not kept in memory
+                continue
+            if tag == "c":
+                rows, cols = _range_extent(element.get("r") or "")
+                if cols:
+                    max_row, max_col = max(max_row, rows), max(max_col, cols)
+                else:  # no reference (or none the parser reads): placed after the previous cell
+                    run += 1
+                    widest = max(widest, run)
+            elif tag == "row":
+                run = 0
+                number_ = (element.get("r") or "").strip()
+                if number_.isdigit():
+                    max_row = max(max_row, int(number_))
+                else:
+                    rows_without_number += 1
+            elif tag == "dimension":
+                rows, cols = _range_extent(element.get("ref") or "")
+                _check_extent(sheet, rows, cols, "khai báo vùng dữ liệu tới ô", "claims a range up to")
+    return max_row + rows_without_number, max_col + widest
 
 
 def _chunks(book: zipfile.ZipFile, part: str) -> Iterator[bytes]:
@@ -305,40 +306,6 @@ def _check_claimed(chunk: bytes, sheet: str) -> None:
         _check_extent(sheet, rows, cols, "khai báo vùng dữ liệu tới ô", "claims a range up to")
 
 
-def _count_rows(chunk: bytes, start: int = 0, end: int | None = None) -> int:
-    end = len(chunk) if end is None else end
-    plain = chunk.count(b"<row ", start, end) + chunk.count(b"<row>", start, end) + chunk.count(b"<row/>", start, end)
-    if b":row" in chunk:
-        plain += len(_PREFIXED_ROW.findall(chunk, start, end))
-    return plain
-
-
-def _count_cells(chunk: bytes, start: int = 0, end: int | None = None) -> int:
-    end = len(chunk) if end is None else end
-    plain = chunk.count(b"<c ", start, end) + chunk.count(b"<c>", start, end) + chunk.count(b"<c/>", start, end)
-    if b":c " in chunk or b":c>" in chunk or b":c/" in chunk:
-        plain += len(_PREFIXED_CELL.findall(chunk, start, end))
-    return plain
-
-
-_ROW_START = re.compile(rb"<(?:\w+:)?row[\s>/]")
-
-
-def _unreferenced_run(chunk: bytes, open_row: int) -> tuple[int, int]:
-    """The most cells without a reference in one row of `chunk` (the row left open by the previous chunk
-    continues at its start with `open_row` of them), and how many the row still open at its end has.
-    Only for sheets with such cells (rare): one step per row."""
-    bounds = [0, *(m.start() for m in _ROW_START.finditer(chunk)), len(chunk)]
-    widest = count = open_row
-    for index in range(len(bounds) - 1):
-        start, end = bounds[index], bounds[index + 1]
-        if index > 0:
-            count = 0
-        count += _count_cells(chunk, start, end) - chunk.count(b'<c r="', start, end)
-        widest = max(widest, count)
-    return widest, count
-
-
 def _column_number(letters: str) -> int:
     value = 0
     for char in letters.upper()[:8]:
@@ -349,7 +316,7 @@ def _column_number(letters: str) -> int:
 def _range_extent(ref: str) -> tuple[int, int]:
     """(last row, last column) of an A1 range such as 'A1:XFD1048576'."""
     last = ref.split(":")[-1].replace("$", "")
-    found = re.fullmatch(r"([A-Za-z]{1,8})(\d{1,12})", last.strip())
+    found = re.fullmatch(r"([A-Za-z]+)(\d+)", last.strip())
     if not found:
         return 0, 0
     return int(found.group(2)), _column_number(found.group(1))
@@ -387,7 +354,8 @@ def parse_workbook_in_child(data: bytes) -> list[tuple[str, pl.DataFrame]]:
 
     folder = Path(tempfile.mkdtemp(prefix="front-workbook-"))
     script = str(Path(__file__).resolve())
-    command = [sys.executable, script, str(folder), str(WORKBOOK_MEMORY_BYTES), str(WORKBOOK_SECONDS)]
+    # -I: isolated, so that the modules beside this file (etl/) cannot shadow what the parser imports.
+    command = [sys.executable, "-I", script, str(folder), str(WORKBOOK_MEMORY_BYTES), str(WORKBOOK_SECONDS)]
     try:
         try:
             done = subprocess.run(command, input=data, capture_output=True, timeout=WORKBOOK_SECONDS + 30, check=False)

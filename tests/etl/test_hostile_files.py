@@ -101,8 +101,11 @@ def _feedback_ids(data_dir: Path) -> list[str]:
         # Cells written without a reference are placed one after the other: 16,384 of them in one row.
         (lambda xml: xml.replace(b"</sheetData>", b'<row r="9">' + b"<c><v>1</v></c>" * 16384 + b"</row></sheetData>"),
          "16.389 cột"),
+        # Attributes as XML allows them (any spacing, single quotes, a ">" inside a value): not only r="...".
+        (lambda xml: xml.replace(b"</sheetData>", b"""<row r='7'><c t=">"\n r = 'XFD7'><v>1</v></c></row></sheetData>"""),
+         "có ô ở XFD7"),
     ],
-    ids=["claimed", "cell", "wide", "tall", "cells", "unreferenced"],
+    ids=["claimed", "cell", "wide", "tall", "cells", "unreferenced", "spaced-and-quoted"],
 )  # fmt: skip
 def test_a_workbook_beyond_the_limits_is_refused_before_any_parser_opens_it(tmp_path, rewrite, message):
     path = tmp_path / "bom.xlsx"
@@ -111,6 +114,20 @@ def test_a_workbook_beyond_the_limits_is_refused_before_any_parser_opens_it(tmp_
     with pytest.raises(FileRefused, match=message) as refused:
         read_file(path)
     assert "\n" not in str(refused.value) and "beyond the limits" in str(refused.value)
+
+
+def test_a_sheet_stored_under_another_name_is_found_through_the_workbooks_relationships(tmp_path):
+    data = workbook(far_cell("XFD1048576", 1048576))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename).replace(b"worksheets/sheet1.xml", b"donnees/feuille.bin")
+            target.writestr(info.filename.replace("worksheets/sheet1.xml", "donnees/feuille.bin"), content)
+    path = tmp_path / "an.xlsx"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(FileRefused, match="có ô ở XFD1048576"):
+        read_file(path)
 
 
 def test_the_same_workbook_within_the_limits_still_reads(tmp_path):
