@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 if TYPE_CHECKING:
     import polars as pl
@@ -151,15 +152,7 @@ def check_workbook(data: bytes, suffix: str) -> WorkbookCheck:
     for name, part in sheets:
         try:
             rows, cols = _sheet_extent(book, part, name, exact=small)
-        except (
-            zipfile.BadZipFile,
-            OSError,
-            EOFError,
-            ValueError,
-            NotImplementedError,
-            RuntimeError,
-            ElementTree.ParseError,
-        ):
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, expat.ExpatError):
             return WorkbookCheck(0, small=False)  # broken or encrypted: the parser says so, in the child
         _check_extent(name, rows, cols, "có ô ở", "has a cell at")
         total += rows * cols
@@ -242,33 +235,42 @@ def _sheet_extent(book: zipfile.ZipFile, part: str, sheet: str, exact: bool) -> 
     """
     if not exact:
         return _far_extent(book, part, sheet)
-    max_row = max_col = 0
-    rows_without_number = widest = run = 0
+    extent = _Extent(sheet)
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = extent.start
     with book.open(part) as stream:
-        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
-            tag = element.tag.rsplit("}", 1)[-1]
-            if event == "end":
-                if tag == "row":
-                    element.clear()  # a long sheet is not kept in memory
-                continue
-            if tag == "c":
-                rows, cols = _range_extent(element.get("r") or "")
-                if cols:
-                    max_row, max_col = max(max_row, rows), max(max_col, cols)
-                else:  # no reference (or none the parser reads): placed after the previous cell
-                    run += 1
-                    widest = max(widest, run)
-            elif tag == "row":
-                run = 0
-                number_ = (element.get("r") or "").strip()
-                if number_.isdigit():
-                    max_row = max(max_row, int(number_))
-                else:
-                    rows_without_number += 1
-            elif tag == "dimension":
-                rows, cols = _range_extent(element.get("ref") or "")
-                _check_extent(sheet, rows, cols, "khai báo vùng dữ liệu tới ô", "claims a range up to")
-    return max_row + rows_without_number, max_col + widest
+        while block := stream.read(1 << 20):
+            parser.Parse(block, False)
+        parser.Parse(b"", True)
+    return extent.max_row + extent.rows_without_number, extent.max_col + extent.widest
+
+
+class _Extent:
+    """What `_sheet_extent` counts, element by element (expat calls `start` for each opening tag)."""
+
+    def __init__(self, sheet: str) -> None:
+        self.sheet = sheet
+        self.max_row = self.max_col = self.rows_without_number = self.widest = self.run = 0
+
+    def start(self, name: str, attributes: dict[str, str]) -> None:
+        tag = name.rsplit(":", 1)[-1]
+        if tag == "c":
+            rows, cols = _range_extent(attributes.get("r") or "")
+            if cols:
+                self.max_row, self.max_col = max(self.max_row, rows), max(self.max_col, cols)
+            else:  # no reference (or none the parser reads): placed after the previous cell
+                self.run += 1
+                self.widest = max(self.widest, self.run)
+        elif tag == "row":
+            self.run = 0
+            number_ = (attributes.get("r") or "").strip()
+            if number_.isdigit():
+                self.max_row = max(self.max_row, int(number_))
+            else:
+                self.rows_without_number += 1
+        elif tag == "dimension":
+            rows, cols = _range_extent(attributes.get("ref") or "")
+            _check_extent(self.sheet, rows, cols, "khai báo vùng dữ liệu tới ô", "claims a range up to")
 
 
 def _chunks(book: zipfile.ZipFile, part: str) -> Iterator[bytes]:
