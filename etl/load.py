@@ -176,8 +176,9 @@ def _load_file(
         raise
     except Exception as exc:
         con.rollback()
-        print(f"Lỗi khi nạp {shown}:", file=sys.stderr)
-        traceback.print_exc(file=sys.stderr)
+        # Where, for the developers; not the message, which may quote a cell (personal data stays out of logs).
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        print(f"Lỗi khi nạp {shown}: {type(exc).__name__} ở {where.filename}:{where.lineno}", file=sys.stderr)
         raise FileRefused(
             f"lỗi khi nạp tệp này ({type(exc).__name__}): không dòng nào của tệp được nạp, các tệp khác vẫn nạp; "
             "hãy gửi tệp cho bộ phận kỹ thuật (internal error while loading this file)"

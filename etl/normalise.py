@@ -86,7 +86,7 @@ MESSAGES = {
     "line_too_long": f"dòng dài hơn {limits.number(limits.MAX_JSON_LINE_CHARS)} ký tự, không đọc",
     "cell_too_long": (
         f"ô dài quá giới hạn ({limits.number(limits.MAX_TEXT_CHARS)} ký tự với cột văn bản, "
-        f"{limits.number(limits.MAX_CELL_CHARS)} với cột khác); bản cách ly chỉ giữ {limits.EXCERPT_CHARS} ký tự đầu"
+        f"{limits.number(limits.MAX_CELL_CHARS)} với cột khác): hãy rút gọn; bản cách ly chỉ giữ {limits.EXCERPT_CHARS} ký tự đầu"
     ),
     "legacy_codes_unsupported": "mã địa giới trước 2025 chưa được hỗ trợ: hãy ghi địa chỉ hoặc mã 2025",
 }

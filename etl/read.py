@@ -193,10 +193,9 @@ def _table(kind: Kind, header: list[str], body: pl.DataFrame, first_row: int, sh
         body = body.with_row_index(ROW, offset=first_row).with_columns(pl.col(ROW).cast(pl.Int64))
     rows_read = body.height
     data_cols = [c for c in body.columns if c not in (ROW, ERROR)]
-    if data_cols:
-        body = _cut_long_cells(body, kind, data_cols)
     if not data_cols:
         return RawTable(kind, sheet, body, rows_read, 0, warnings, items)
+    body = _cut_long_cells(body, kind, data_cols)
     not_record = _non_records(_first_cells(body, data_cols))
     if ERROR in body.columns:
         not_record = not_record & body.get_column(ERROR).is_null()

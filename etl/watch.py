@@ -167,7 +167,8 @@ def watch(folder: Path, interval: float = 2.0, max_batches: int | None = None) -
                 print("Kho đang bận, thử lại sau…", file=sys.stderr)
                 break
             except Exception as exc:  # not a refusal (the loader refuses bad files): the disk, the archive…
-                print(f"Lỗi khi nạp ({type(exc).__name__}: {exc}); thử lại sau…", file=sys.stderr)
+                what = f"{type(exc).__name__}: {exc}" if isinstance(exc, OSError) else type(exc).__name__  # no cell
+                print(f"Lỗi khi nạp ({what}); thử lại sau…", file=sys.stderr)
                 if len(group) > 1:  # which file? Each is tried alone next time
                     suspects.update(dict.fromkeys(group, 0))
                 elif not isinstance(exc, OSError):  # the same file failing alone again: it is the file

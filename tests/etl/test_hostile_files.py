@@ -215,6 +215,29 @@ def test_a_watcher_that_ended_mid_load_loads_those_files_alone_and_fails_a_repea
     assert not (inbox / watch.IN_FLIGHT).exists()
 
 
+def test_a_batch_that_fails_is_retried_file_by_file_and_the_file_failing_alone_goes_to_failed(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "bad.csv").write_text(VALID.replace("V1", "X1"), encoding="utf-8")
+    (inbox / "good.csv").write_text(VALID.replace("V1", "G1"), encoding="utf-8")
+    real = watch.load.load_paths
+    seen: list[list[str]] = []
+
+    def failing(files, **kwargs):  # as an error outside any one file's load would
+        seen.append(sorted(p.name for p in files))
+        if any(p.name == "bad.csv" for p in files):
+            raise RuntimeError("not a refusal")
+        return real(files, **kwargs)
+
+    monkeypatch.setattr(watch.load, "load_paths", failing)
+    watch.watch(inbox, interval=0.05, max_batches=1)
+    assert seen == [["bad.csv", "good.csv"], ["bad.csv"], ["bad.csv"], ["good.csv"]]
+    failed = list((tmp_path / "data" / "failed").glob("*-bad.csv"))
+    assert "RuntimeError" in failed[0].with_name(failed[0].name + ".reason.txt").read_text(encoding="utf-8")
+    assert _feedback_ids(tmp_path / "data") == ["G1"] and list(inbox.iterdir()) == []
+
+
 def test_the_upload_box_applies_the_same_checks_with_the_same_reason(tmp_path):
     path = tmp_path / "bom.xlsx"
     path.write_bytes(bomb())
