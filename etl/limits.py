@@ -125,7 +125,8 @@ def too_many_columns(count: int, at_least: bool = False) -> FileRefused:
 
 @dataclass(frozen=True)
 class WorkbookCheck:
-    """What the scan found: an upper bound of the cells the parser will allocate, and whether it may run here."""
+    """What the scan found: the cells of the sheets' rectangles (bounded from above for a small workbook, else
+    counted from the cells beyond 702 columns or 999,999 rows only), and whether it is parsed in this process."""
 
     cells: int
     small: bool
@@ -134,13 +135,16 @@ class WorkbookCheck:
 def check_workbook(data: bytes, suffix: str) -> WorkbookCheck:
     """Refuse a workbook beyond the limits before any parser opens it (see the module docstring)."""
     check_size(len(data))
-    if suffix not in _WORKBOOK_SUFFIXES_ZIP or not data.startswith(b"PK"):
-        return WorkbookCheck(0, small=False)  # .xls (or not a ZIP at all): the child finds out
+    if suffix not in _WORKBOOK_SUFFIXES_ZIP:
+        return WorkbookCheck(0, small=False)  # .xls: the child parses it
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
         infos = book.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return WorkbookCheck(0, small=False)  # the parser says what is wrong with it, in the child
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise FileRefused(
+            "không mở được bảng tính (cannot open workbook): tệp không phải bảng tính .xlsx hoặc bị hỏng "
+            "(not a ZIP file, or a broken one)"
+        ) from exc
     _check_zip(infos)
     if suffix == ".ods":
         return WorkbookCheck(0, small=False)
