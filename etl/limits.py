@@ -76,11 +76,16 @@ def cell_limit(text_column: bool) -> int:
     return MAX_TEXT_CHARS if text_column else MAX_CELL_CHARS
 
 
+def megabytes(size: int) -> str:
+    """A size in MB the Vietnamese way, one decimal: 1.234,5 MB."""
+    return f"{size / (1 << 20):,.1f}".translate(str.maketrans(",.", ".,")) + " MB"
+
+
 def check_size(size: int) -> None:
     if size > MAX_FILE_BYTES:
         raise FileRefused(
-            f"tệp quá lớn ({number(size // (1 << 20))} MB, tối đa {number(MAX_FILE_BYTES >> 20)} MB): "
-            "hãy chia thành nhiều tệp (file too large: split it)"
+            f"tệp quá lớn ({megabytes(size)}, tối đa {megabytes(MAX_FILE_BYTES)}): hãy chia thành nhiều tệp "
+            "(file too large: split it)"
         )
 
 

@@ -28,7 +28,7 @@ import polars as pl
 from tqdm import tqdm
 
 import config
-from etl import archive, cases, enrich, warehouse
+from etl import archive, cases, enrich, limits, warehouse
 from etl.items import unknown_items
 from etl.kinds import Kind
 from etl.limits import excerpt
@@ -195,6 +195,7 @@ def _read_archiving(
     The bytes are parsed while the background thread hashes them (hashlib releases the GIL), and written to the
     archive while the rows are validated: `_load_table` waits for that before it writes any row. Returns the
     SHA-256, the archive job, the tables and warnings, and why the file is refused (then archived already)."""
+    limits.check_size(path.stat().st_size)  # before the bytes are read into memory
     data = path.read_bytes()
     digest = background.submit(hashlib.sha256, data)
     tables: list[RawTable] = []

@@ -378,6 +378,20 @@ def test_a_jsonl_file_with_no_newline_or_an_endless_line(tmp_path, monkeypatch):
 # -- what a refusal quotes; a file failing while it is loaded ----------------------------------------------------
 
 
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1 << 20)
+    big = tmp_path / "lon.csv"
+    big.write_text(VALID + "V2,2026-03-02 08:00,app,79,x\n" * 40_000, encoding="utf-8")
+    (tmp_path / "nho.csv").write_text(VALID.replace("V1", "S1"), encoding="utf-8")
+    reports = {Path(f["path"]).name: f for f in load.load_paths([big, tmp_path / "nho.csv"], progress=False)["files"]}
+    assert (
+        reports["lon.csv"]["status"] == "refused"
+        and "tệp quá lớn (1,1 MB, tối đa 1,0 MB)" in reports["lon.csv"]["error"]
+    )
+    assert reports["nho.csv"]["loaded"] == 1
+
+
 def test_a_refusal_quotes_a_short_excerpt_of_the_header(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
     path = tmp_path / "la.csv"
