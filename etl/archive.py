@@ -42,13 +42,18 @@ def archive_file(
     target = folder / f"{sha}{''.join(path.suffixes[-1:]).lower()}"
     if not target.exists():
         tmp = target.with_name(target.name + ".tmp")
-        if content:
-            with open(tmp, "wb") as fh:
-                fh.write(content[0])
-        else:
-            shutil.copyfile(path, tmp)
-        os.chmod(tmp, 0o400)  # read-only, and owner-only (files at rest)
-        os.replace(tmp, target)
+        tmp.unlink(missing_ok=True)  # read-only if a killed load left it
+        try:
+            if content:
+                with open(tmp, "wb") as fh:
+                    fh.write(content[0])
+            else:
+                shutil.copyfile(path, tmp)
+            os.chmod(tmp, 0o400)  # read-only, and owner-only (files at rest)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     entry = {
         "sha256": sha,
         "file": target.name,
@@ -63,6 +68,16 @@ def archive_file(
         with open(folder / "manifest.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
     return sha, target
+
+
+def remove_temporaries() -> list[Path]:
+    """Delete the half-written copies (`*.tmp`) a killed load left in the archive; returns what was deleted.
+    Call it only while holding the warehouse write lock (no other load is writing one)."""
+    folder = config.archive_dir()
+    stale = sorted(folder.glob("*.tmp")) if folder.exists() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def manifest() -> list[dict]:

@@ -134,6 +134,52 @@ GENERAL_RULES = """\
 """
 
 
+def _limits_section() -> str:
+    """The limits of etl/limits.py, with the values the code uses."""
+    from etl import limits as lim
+
+    text_columns = sorted({c.name for kd in k.KINDS.values() for c in kd.columns if c.type == k.TEXT})
+    rows = [
+        ("file size", f"{lim.MAX_FILE_BYTES >> 20:,} MB", "file refused: split it"),
+        ("columns of the header (JSONL: distinct keys)", f"{lim.MAX_COLUMNS:,}", "file refused"),
+        ("CSV: the first line break, and the columns of each of the first 30 lines",
+         f"within the first {lim.HEAD_CHARS:,} characters; {lim.MAX_COLUMNS:,} columns",
+         "file refused (a file with no newline, a header too long or too wide)"),
+        ("CSV: cells of a data row beyond the header's columns", "—", "dropped while the row is read"),
+        ("cell of free text (" + ", ".join(f"`{c}`" for c in text_columns) + ")",
+         f"{lim.MAX_TEXT_CHARS:,} characters",
+         f"row quarantined `cell_too_long` (the quarantine keeps the first {lim.EXCERPT_CHARS} characters)"),
+        ("cell of any other column", f"{lim.MAX_CELL_CHARS:,} characters", "row quarantined `cell_too_long`"),
+        ("JSONL line", f"{lim.MAX_JSON_LINE_CHARS:,} characters", "row quarantined `line_too_long`, not parsed"),
+        ("workbook sheet: rows, columns", f"{lim.MAX_SHEET_ROWS:,} rows (Excel's own limit), {lim.MAX_COLUMNS:,} columns",
+         "file refused"),
+        ("workbook: cells of all sheets, each from its first to its last cell (empty ones included), and the range "
+         "a sheet claims (`<dimension>`)", f"{lim.MAX_WORKBOOK_CELLS:,} cells", "file refused"),
+        ("workbook: unzipped size, ZIP entries, compression ratio of an entry over 1 MiB",
+         f"{lim.MAX_UNCOMPRESSED_BYTES >> 20:,} MB, {lim.MAX_ZIP_ENTRIES:,}, {lim.MAX_COMPRESSION_RATIO}",
+         "file refused (a ZIP bomb)"),
+        (f"workbook over {lim.SMALL_WORKBOOK_BYTES >> 10} KB ({lim.SMALL_WORKBOOK_INFLATED >> 20} MB unzipped) or "
+         f"{lim.SMALL_WORKBOOK_CELLS:,} cells: parsed in a child process", f"{lim.WORKBOOK_MEMORY_BYTES >> 30} GB of memory, {lim.WORKBOOK_SECONDS} s",
+         "file refused when the parser fails, crashes or runs out"),
+    ]  # fmt: skip
+    table = "\n".join(f"| {what} | {value} | {beyond} |" for what, value, beyond in rows)
+    return f"""\
+## Limits / Giới hạn
+
+Every file is read under these limits (`etl/limits.py`), so that no file, however large or malformed, stops
+the loader or the watcher. A workbook is checked before any parser opens it. A file beyond a limit is refused
+with the reason (`etl load` exits with 1 and the other files still load; the upload box refuses it with the
+same reason; the watcher moves it to `failed/` beside a `<name>.reason.txt`); a cell or line beyond its limit
+sends only its row to quarantine. Should the loader still be killed while loading (out of memory), the watcher
+loads the files it had in flight one by one at its next start, and moves a file in flight at two such ends in
+a row to `failed/`.
+
+| what | limit | beyond it |
+|---|---|---|
+{table}
+"""
+
+
 def _label_list(vocabulary: str) -> str:
     return "; ".join(f"`{code}` ({labels[0]})" for code, labels in k.vocabularies()[vocabulary].items())
 
@@ -240,6 +286,7 @@ def render() -> str:
         "`python -m etl demo` writes realistic synthetic files of every kind (except `correction`, which the app writes).",
         "",
         GENERAL_RULES,
+        _limits_section(),
         "## Kinds / Loại dữ liệu",
         "",
         "| kind | Vietnamese | English | record key |",

@@ -5,6 +5,10 @@ Row accounting (DESIGN §4.1), for every file or sheet:
 rows_read = loaded + updated + duplicates + quarantined + skipped.
 A row is compared with what is stored under its key, or with the previous row of the same key in the
 same run: no such row -> loaded; same content -> duplicate; changed content -> updated (the newer wins).
+
+No file stops the run: a file the readers refuse (etl/limits.py bounds what they accept) or that fails
+while it is loaded is reported `refused` with a reason, its rows undone (each file is one transaction), and
+the next file is read. Only what is not the file's fault (the archive or the disk failing) stops the load.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import traceback
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -24,9 +29,10 @@ import polars as pl
 from tqdm import tqdm
 
 import config
-from etl import archive, audit, cases, enrich, warehouse
+from etl import archive, audit, cases, enrich, limits, warehouse
 from etl.items import unknown_items
 from etl.kinds import Kind
+from etl.limits import excerpt
 from etl.normalise import Normalised, Reference, normalise, stored_hash_sql
 from etl.read import ROW, FileRefused, RawTable, read_file
 
@@ -106,6 +112,7 @@ def load_into(
     load_id = uuid.uuid4().hex[:12]
     reports: list[FileReport] = []
     loaded_any, real = False, False
+    archive.remove_temporaries()  # left by a load that was killed
     bar = tqdm(files, desc="Nạp dữ liệu", unit="tệp", file=sys.stderr, disable=not progress)
     with ThreadPoolExecutor(max_workers=1) as background:
         for path in bar:
@@ -119,21 +126,17 @@ def load_into(
                         raise problem
                 else:
                     tables, file_warnings = read_file(path, kind)
+                loaded = _load_file(
+                    con, tables, file_warnings, shown, ref, key, load_id, generation, sha, progress, archived
+                )
             except FileRefused as refused:
-                report = FileReport(shown, status="refused", error=str(refused))
+                report = FileReport(shown, status="refused", error=excerpt(str(refused), 500))
                 reports.append(report)
                 _log(con, load_id, generation, report, sha)
                 continue
+            reports += loaded
             loaded_any = True
             real = real or (not synthetic_of(path) and any(t.kind.name not in NEUTRAL_KINDS for t in tables))
-            for table in tables:
-                report = FileReport(shown, kind=table.kind.name, sheet=table.sheet)
-                report.warnings = file_warnings + table.warnings
-                _load_table(con, table, ref, key, report, load_id, sha or "", progress, archived)
-                reports.append(report)
-                _log(con, load_id, generation, report, sha)
-            if archived is not None:
-                archived.result()  # (waited for already by its first table; an archive error is never lost)
     bar.close()
     if any(r.kind in ("feedback", "correction") and (r.loaded or r.updated) for r in reports):
         cases.link_cases(con, load_id)
@@ -159,6 +162,51 @@ def _mark_synthetic(con: duckdb.DuckDBPyConnection, load_id: str, real: bool) ->
     warehouse.set_meta(con, synthetic="true" if synthetic else "false")
 
 
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[RawTable],
+    file_warnings: list[str],
+    shown: str,
+    ref: Reference,
+    key: bytes,
+    load_id: str,
+    generation: int,
+    sha: str | None,
+    progress: bool,
+    archived: Future | None,
+) -> list[FileReport]:
+    """Load every table of one file in one transaction: all of the file, or (it is refused) none of it.
+
+    A failure the file causes (a value no check foresaw, a parser error, memory) undoes its rows and refuses
+    it with a reason, and the run goes on with the next file; an error of the archive or the disk stops the run.
+    """
+    reports: list[FileReport] = []
+    con.begin()
+    try:
+        for table in tables:
+            report = FileReport(shown, kind=table.kind.name, sheet=table.sheet)
+            report.warnings = file_warnings + table.warnings
+            _load_table(con, table, ref, key, report, load_id, sha or "", progress, archived)
+            reports.append(report)
+            _log(con, load_id, generation, report, sha)
+        if archived is not None:
+            archived.result()  # (waited for already by its first table; an archive error is never lost)
+    except (OSError, duckdb.IOException):
+        con.rollback()
+        raise
+    except Exception as exc:
+        con.rollback()
+        # Where, for the developers; not the message, which may quote a cell (personal data stays out of logs).
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        print(f"Lỗi khi nạp {shown}: {type(exc).__name__} ở {where.filename}:{where.lineno}", file=sys.stderr)
+        raise FileRefused(
+            f"lỗi khi nạp tệp này ({type(exc).__name__}): không dòng nào của tệp được nạp, các tệp khác vẫn nạp; "
+            "hãy gửi tệp cho bộ phận kỹ thuật (internal error while loading this file)"
+        ) from exc
+    con.commit()
+    return reports
+
+
 def _read_archiving(
     path: Path, kind: str | None, background: ThreadPoolExecutor
 ) -> tuple[str, Future, list[RawTable], list[str], FileRefused | None]:
@@ -167,6 +215,7 @@ def _read_archiving(
     The bytes are parsed while the background thread hashes them (hashlib releases the GIL), and written to the
     archive while the rows are validated: `_load_table` waits for that before it writes any row. Returns the
     SHA-256, the archive job, the tables and warnings, and why the file is refused (then archived already)."""
+    limits.check_size(path.stat().st_size)  # before the bytes are read into memory
     data = path.read_bytes()
     digest = background.submit(hashlib.sha256, data)
     tables: list[RawTable] = []

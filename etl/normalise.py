@@ -23,6 +23,7 @@ import polars as pl
 import polars_hash  # noqa: F401  (registers the `chash` expression namespace)
 
 from config import TIMEZONE
+from etl import limits
 from etl.kinds import (
     BOOL,
     COMMUNE,
@@ -82,6 +83,11 @@ MESSAGES = {
     "no_locality": "không có mã tỉnh/xã và không có địa chỉ",
     "unresolved_address": "không xác định được xã/tỉnh 2025 từ địa chỉ",
     "invalid_json": "dòng JSON không hợp lệ",
+    "line_too_long": f"dòng dài hơn {limits.number(limits.MAX_JSON_LINE_CHARS)} ký tự, không đọc",
+    "cell_too_long": (
+        f"ô dài quá giới hạn ({limits.number(limits.MAX_TEXT_CHARS)} ký tự với cột văn bản, "
+        f"{limits.number(limits.MAX_CELL_CHARS)} với cột khác): hãy rút gọn; bản cách ly chỉ giữ {limits.EXCERPT_CHARS} ký tự đầu"
+    ),
     "legacy_codes_unsupported": "mã địa giới trước 2025 chưa được hỗ trợ: hãy ghi địa chỉ hoặc mã 2025",
 }
 
@@ -662,14 +668,16 @@ def _first_reason_per_row(
     """One reason per failing row: the first failing column in the file's column order, with its value."""
     order = {c.name: i for i, c in enumerate(kind.columns)}
     extra = []
-    json_bad = frame.get_column(ERROR).is_not_null()
-    if json_bad.any():
+    read_bad = frame.get_column(ERROR).is_not_null()
+    if read_bad.any():  # rows the reader marked: "code" or "code:column"
+        marks = frame.get_column(ERROR).filter(read_bad).str.split_exact(":", 1).struct.unnest()
         extra.append(
             pl.DataFrame(
-                {"index": json_bad.arg_true().cast(pl.Int64), "column": None, "check": "invalid_json"},
+                {"index": read_bad.arg_true().cast(pl.Int64), "column": marks.get_column("field_1"),
+                 "check": marks.get_column("field_0")},
                 schema={"index": pl.Int64, "column": pl.String, "check": pl.String},
             )
-        )
+        )  # fmt: skip
     if address_bad.any():
         extra.append(
             pl.DataFrame(
@@ -682,7 +690,7 @@ def _first_reason_per_row(
         return pl.DataFrame(
             schema={"index": pl.Int64, "column": pl.String, "reason_code": pl.String, "reason": pl.String}
         )
-    priority = {"invalid_json": -3, "unresolved_address": -2}
+    priority = {"invalid_json": -3, "line_too_long": -3, "cell_too_long": -3, "unresolved_address": -2}
     cases = cases.with_columns(
         pl.col("check").map_elements(_reason_code, return_dtype=pl.String).alias("reason_code"),
         pl.col("column").replace_strict(order, default=len(order), return_dtype=pl.Int32).alias("_order"),
@@ -702,6 +710,8 @@ def _first_reason_per_row(
     def message(row: dict) -> str:
         column = row["column"]
         text = reason_message(row["reason_code"])
+        if row["reason_code"] == "cell_too_long":  # the value is an excerpt: the column says enough
+            return f"{text} (cột {labels.get(column, column)})"
         if column and column in row and row[column] is not None and column in labels:
             return f"{text}: {row[column]} (cột {labels[column]})"
         if column in labels:

@@ -1,7 +1,9 @@
 """Readers: a raw file (CSV, XLSX, JSONL) -> tables of text cells with canonical column names.
 
 Everything is read as text; typing happens in `etl/normalise.py`. A file that cannot be read at all raises
-`FileRefused` with a one-line reason a person understands; the other files of the run still load.
+`FileRefused` with a one-line reason a person understands; the other files of the run still load. Every file is
+read under the limits of `etl/limits.py` (size, columns, cell length; workbooks checked before parsing and,
+unless tiny, parsed in a child process with a memory and time limit), so no file can stop the loader.
 """
 
 from __future__ import annotations
@@ -17,18 +19,23 @@ import fastexcel
 import polars as pl
 import pyarrow
 
-from etl.kinds import KINDS, Kind, detect_kind
+from etl import limits
+from etl.kinds import KINDS, TEXT, Kind, detect_kind
+from etl.limits import HEAD_CHARS, FileRefused, excerpt
 from etl.text import fold, header_key, nfc
 
+__all__ = [
+    "ERROR", "HEAD_CHARS", "ROW", "FileRefused", "RawTable", "check_csv_head", "decode_bytes", "parse_workbook",
+    "read_file",
+]  # fmt: skip
+
 ROW = "_row"  # the row number a person sees in the file (header and title rows counted)
-ERROR = "_read_error"  # a row the reader could not parse (e.g. a broken JSON line)
+# A row the reader could not take as it is: its reason code, and the column after a colon when there is one
+# (`invalid_json`, `line_too_long`, `cell_too_long:content`); normalise quarantines it with that reason.
+ERROR = "_read_error"
 HEADER_SEARCH_ROWS = 30
-HEAD_CHARS = 65536  # the header is looked for in this many first characters of a CSV file
 TOTAL_ROW_WORDS = ("tong cong", "tong so", "cong", "total", "grand total")
-
-
-class FileRefused(Exception):
-    """The whole file cannot be read; the message is the one-line reason."""
+IGNORED_NAMED = 20  # unused columns named one by one in the warnings; the others are counted
 
 
 @dataclass
@@ -52,12 +59,14 @@ def read_file(path: Path, kind: str | None = None, data: bytes | None = None) ->
     if data is None:
         if not path.is_file():
             raise FileRefused(f"không tìm thấy tệp (file not found): {path}")
+        limits.check_size(path.stat().st_size)
         data = path.read_bytes()
+    limits.check_size(len(data))
     if not data:
         raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
     forced = KINDS[kind] if kind else None
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_workbook(data, forced)
+        return _read_workbook(data, forced, suffix)
     if suffix in (".jsonl", ".ndjson", ".json"):
         return [_read_jsonl(data, forced)], []
     if suffix in (".csv", ".tsv", ".txt"):
@@ -142,7 +151,7 @@ def _header_kind(cells: list[str], forced: Kind | None) -> Kind | None:
 
 def _refuse_unknown(rows: list[list[str]], forced: Kind | None) -> FileRefused:
     first = next((r for r in rows if any(c.strip() for c in r)), [])
-    cols = ", ".join(nfc(c) for c in first[:8] if c.strip())
+    cols = excerpt(", ".join(excerpt(nfc(c), 40) for c in first[:8] if c.strip()))
     if forced is not None:
         need = ", ".join(f"{c.name}/{c.vi}" for c in forced.columns if c.required)
         return FileRefused(f"thiếu cột bắt buộc của loại '{forced.name}': cần {need}; dòng tiêu đề có: {cols}")
@@ -158,6 +167,7 @@ def _table(kind: Kind, header: list[str], body: pl.DataFrame, first_row: int, sh
     names: list[str] = []
     warnings: list[str] = []
     items: list[str] = []
+    ignored = 0
     for position, cell in enumerate(header):
         key = header_key(cell) if cell else ""
         canonical = hmap.get(key)
@@ -166,9 +176,13 @@ def _table(kind: Kind, header: list[str], body: pl.DataFrame, first_row: int, sh
             items.append(key)
         if canonical is None or canonical in names:
             if key:
-                warnings.append(f"bỏ qua cột không dùng: '{nfc(cell)}' (ignored column)")
+                ignored += 1
+                if ignored <= IGNORED_NAMED:
+                    warnings.append(f"bỏ qua cột không dùng: '{excerpt(nfc(cell), 60)}' (ignored column)")
             canonical = f"_ignored_{position}"
         names.append(canonical)
+    if ignored > IGNORED_NAMED:
+        warnings.append(f"bỏ qua thêm {ignored - IGNORED_NAMED} cột không dùng khác (more ignored columns)")
     extra = [c for c in (ROW, ERROR) if c in body.columns]
     cells = body.select([c for c in body.columns if c not in extra][: len(names)])
     cells.columns = names[: cells.width]
@@ -181,12 +195,36 @@ def _table(kind: Kind, header: list[str], body: pl.DataFrame, first_row: int, sh
     data_cols = [c for c in body.columns if c not in (ROW, ERROR)]
     if not data_cols:
         return RawTable(kind, sheet, body, rows_read, 0, warnings, items)
+    body = _cut_long_cells(body, kind, data_cols)
     not_record = _non_records(_first_cells(body, data_cols))
     if ERROR in body.columns:
         not_record = not_record & body.get_column(ERROR).is_null()
     # Most files have no blank or total row: keep the frame as it is rather than copy every cell in a filter.
     kept = body.filter(~not_record) if not_record.any() else body
     return RawTable(kind, sheet, kept, rows_read, rows_read - kept.height, warnings, items)
+
+
+def _cut_long_cells(body: pl.DataFrame, kind: Kind, data_cols: list[str]) -> pl.DataFrame:
+    """Cells longer than their limit (limits.cell_limit) cut to an excerpt, their row marked `cell_too_long`.
+
+    The row is then quarantined with that reason and the column (the first too long one), and the quarantine
+    keeps only the excerpt: a 100 MB cell is not stored, nor its row lost.
+    """
+    text = {c.name for c in kind.columns if c.type == TEXT}
+    limit = {c: limits.cell_limit(c in text) for c in data_cols}
+    # Byte lengths first (read from each value's header, no text is scanned): a cell within its limit in bytes
+    # is within it in characters, so usually nothing more is done.
+    suspect = body.select(pl.any_horizontal(pl.col(c).str.len_bytes() > limit[c] for c in data_cols)).to_series()
+    if not suspect.any():
+        return body
+    too_long = {c: pl.col(c).str.len_chars() > limit[c] for c in data_cols}
+    first = pl.coalesce([pl.when(too_long[c]).then(pl.lit(f"cell_too_long:{c}")) for c in data_cols])
+    error = pl.coalesce(pl.col(ERROR), first) if ERROR in body.columns else first
+    cut = [
+        pl.when(too_long[c]).then(pl.col(c).str.slice(0, limits.EXCERPT_CHARS) + "…").otherwise(pl.col(c)).alias(c)
+        for c in data_cols
+    ]
+    return body.with_columns(*cut, error.alias(ERROR))
 
 
 def _first_cells(body: pl.DataFrame, data_cols: list[str]) -> pl.Series:
@@ -224,39 +262,55 @@ def _read_csv(data: bytes, forced: Kind | None) -> RawTable:
         payload = utf8
         # A character takes at most 4 bytes, so these hold the first HEAD_CHARS characters; the incremental
         # decoder leaves out a character cut in two at the end instead of failing.
-        head = codecs.getincrementaldecoder("utf-8")().decode(utf8[: 4 * HEAD_CHARS])[:HEAD_CHARS]
+        decoded = codecs.getincrementaldecoder("utf-8")().decode(utf8[: 4 * HEAD_CHARS])
+        head = decoded[:HEAD_CHARS]
+        more_follows = len(decoded) > HEAD_CHARS or len(utf8) > 4 * HEAD_CHARS
         blank = not head.strip() and not utf8.decode("utf-8").strip()  # the whole file only if its head is blank
     else:
         # UTF-16 or Windows-1258 (or a file to refuse: decode_bytes says why): polars reads UTF-8 only.
         text = decode_bytes(data)
         payload = text.encode("utf-8")
         head = text[:HEAD_CHARS]
+        more_follows = len(text) > HEAD_CHARS
         blank = not text.strip()
     if blank:
         raise FileRefused("tệp rỗng, không có dòng nào (empty file)")
-    head_lines = head.splitlines()[:HEADER_SEARCH_ROWS]
-    sample = "\n".join(head_lines)
-    separator = max((",", ";", "\t", "|"), key=sample.count)
+    separator, sample = check_csv_head(head, more_follows)
     rows = list(csv.reader(io.StringIO(sample), delimiter=separator))
     found = _find_header(rows, forced)
     if found is None:
         raise _refuse_unknown(rows, forced)
     header_index, kind, header = found
+    # The header says how many columns there are: a data row with more (a million separators on one line)
+    # has its extra cells dropped while it is parsed, instead of making a column of each; and a short first
+    # row no longer sets the width (polars then cut every longer row after it).
+    schema = {f"column_{i + 1}": pl.String for i in range(len(header))}
     try:
         body = pl.read_csv(
             io.BytesIO(payload),
             separator=separator,
             has_header=False,
             skip_rows=header_index + 1,
-            infer_schema=False,
+            schema=schema,
+            missing_columns="insert",  # a first row shorter than the header: its missing cells are empty
             truncate_ragged_lines=True,
         )
     except pl.exceptions.NoDataError:
-        body = pl.DataFrame({f"column_{i + 1}": [] for i in range(len(header))}, schema_overrides={})
+        body = pl.DataFrame(schema=schema)
     except pl.exceptions.PolarsError as exc:
-        raise FileRefused(f"không đọc được CSV: {str(exc).splitlines()[0]}") from exc
-    body = body.cast(pl.String)
+        raise FileRefused(f"không đọc được CSV: {excerpt(str(exc).splitlines()[0], 300)}") from exc
     return _table(kind, header, body, header_index + 2, None)
+
+
+def check_csv_head(head: str, more_follows: bool) -> tuple[str, str]:
+    """The separator and the first lines (where the header is looked for) of a CSV file's first HEAD_CHARS
+    characters; FileRefused when they are not lines of a table within the limits (no line break, too many
+    columns). `more_follows`: the file goes on after `head`. The upload box runs the same check."""
+    head = head[:HEAD_CHARS]
+    sample = "\n".join(head.splitlines()[:HEADER_SEARCH_ROWS])
+    separator = max((",", ";", "\t", "|"), key=sample.count)
+    limits.check_text_head(head, more_follows, separator)
+    return separator, sample
 
 
 def _plain_utf8(data: bytes, utf8: bytes) -> bool:
@@ -285,12 +339,17 @@ def _read_jsonl(data: bytes, forced: Kind | None) -> RawTable:
     text = decode_bytes(data)
     records: list[dict[str, str | None]] = []
     keys: dict[str, None] = {}
+    too_long = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        if len(line) > limits.MAX_JSON_LINE_CHARS:  # not parsed at all: quarantined with its reason
+            records.append({ROW: str(number), ERROR: "line_too_long"})
+            too_long += 1
+            continue
         try:
             value = json.loads(line)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:  # broken, nested too deep, a number of 5,000 digits…
             value = exc
         if not isinstance(value, dict):
             records.append({ROW: str(number), ERROR: "invalid_json"})
@@ -298,7 +357,14 @@ def _read_jsonl(data: bytes, forced: Kind | None) -> RawTable:
         row = {k: (None if v is None else v if isinstance(v, str) else json.dumps(v)) for k, v in value.items()}
         row[ROW] = str(number)
         keys.update(dict.fromkeys(value))
+        if len(keys) > limits.MAX_COLUMNS:
+            raise limits.too_many_columns(len(keys), at_least=True)
         records.append(row)
+    if not keys and too_long:
+        raise FileRefused(
+            f"không có dòng nào ngắn hơn {limits.number(limits.MAX_JSON_LINE_CHARS)} ký tự: tệp không phải JSONL "
+            "(mỗi dòng một bản ghi) hoặc thiếu dấu xuống dòng (no line short enough: no line breaks?)"
+        )
     if not keys:
         raise FileRefused("không có bản ghi JSON hợp lệ nào (no valid JSON object per line)")
     header = list(keys)
@@ -311,15 +377,10 @@ def _read_jsonl(data: bytes, forced: Kind | None) -> RawTable:
     return _table(kind, header, body, 1, None)
 
 
-def _read_workbook(data: bytes, forced: Kind | None) -> tuple[list[RawTable], list[str]]:
-    try:
-        book = fastexcel.read_excel(data)
-    except Exception as exc:  # fastexcel raises its own error types for broken or encrypted files
-        raise FileRefused(f"không mở được bảng tính (cannot open workbook): {str(exc).splitlines()[0]}") from exc
+def _read_workbook(data: bytes, forced: Kind | None, suffix: str) -> tuple[list[RawTable], list[str]]:
     tables: list[RawTable] = []
     warnings: list[str] = []
-    for name in book.sheet_names:
-        sheet = book.load_sheet(name, header_row=None, dtypes="string").to_polars()
+    for name, sheet in parse_workbook(data, suffix):
         if sheet.height == 0:
             warnings.append(f"bỏ qua trang '{name}': trống (empty sheet skipped)")
             continue
@@ -334,3 +395,18 @@ def _read_workbook(data: bytes, forced: Kind | None) -> tuple[list[RawTable], li
     if not tables:
         raise FileRefused("không trang nào của bảng tính có dòng tiêu đề của một loại dữ liệu đã biết (no known sheet)")
     return tables, warnings
+
+
+def parse_workbook(data: bytes, suffix: str) -> list[tuple[str, pl.DataFrame]]:
+    """Every sheet as a frame of text cells (no header), within the limits: checked first (limits.check_workbook),
+    then parsed here when it is tiny, else in a child process with a memory and time limit. FileRefused else."""
+    if not limits.check_workbook(data, suffix).small:
+        return limits.parse_workbook_in_child(data)
+    try:
+        book = fastexcel.read_excel(data)
+        return [(n, book.load_sheet(n, header_row=None, dtypes="string").to_polars()) for n in book.sheet_names]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # fastexcel's own errors for broken or encrypted files; a Rust panic
+        message = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise FileRefused(f"không mở được bảng tính (cannot open workbook): {excerpt(message, 300)}") from exc

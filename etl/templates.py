@@ -41,7 +41,7 @@ from etl.kinds import (
     Kind,
     vocabularies,
 )
-from etl.read import decode_bytes
+from etl.read import decode_bytes, parse_workbook
 from etl.text import header_key
 
 NOTES_SHEET = "Hướng dẫn"
@@ -175,12 +175,10 @@ def header_language(path: Path | None, kind: Kind, sheet: str | None = None) -> 
 
 def _head_cells(path: Path, sheet: str | None) -> list[str]:
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        import fastexcel
-
-        book = fastexcel.read_excel(path)
-        frame = book.load_sheet(sheet or 0, header_row=None, n_rows=30, dtypes="string").to_polars()
-        return [c for row in frame.iter_rows() for c in row if c]
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):  # within the reader's limits: no workbook stops the app
+        sheets = dict(parse_workbook(path.read_bytes(), suffix))
+        frame = sheets.get(sheet) if sheet in sheets else next(iter(sheets.values()))
+        return [c for row in frame.head(30).iter_rows() for c in row if c]
     with open(path, "rb") as fh:
         head = fh.read(1 << 16)
     head = head[: head.rfind(b"\n") + 1] or head

@@ -1,5 +1,8 @@
 """Files uploaded in the app: what they are (by content, not by name) and an atomic drop into the inbox.
 
+An upload is checked against the reader's limits (etl/limits.py: size, a workbook's extent and ZIP, a text
+file's line breaks and columns) as the loader checks it, with the same reason, before it reaches the inbox.
+
 The watcher (`etl watch`, etl/watch.py) loads what lands in the inbox and moves it to `processed/` or
 `failed/` beside a `<name>.report.json` sidecar. The file is written under a hidden temporary name (which the
 watcher ignores) and renamed when complete, so the watcher never sees half a file.
@@ -18,7 +21,8 @@ from datetime import datetime
 from pathlib import Path
 
 import config
-from etl.read import FileRefused, decode_bytes
+from etl import limits
+from etl.read import HEAD_CHARS, FileRefused, check_csv_head, decode_bytes
 from etl.text import nfc
 
 FORMATS = ("xlsx", "jsonl", "csv")
@@ -38,6 +42,10 @@ def sniff(data: bytes) -> str:
     """
     if not data or not data.strip():
         raise UploadRejected("tệp rỗng (empty file)")
+    try:
+        limits.check_size(len(data))
+    except FileRefused as exc:
+        raise UploadRejected(str(exc)) from exc
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -45,6 +53,10 @@ def sniff(data: bytes) -> str:
         except zipfile.BadZipFile as exc:
             raise UploadRejected("tệp ZIP/XLSX bị hỏng (broken ZIP/XLSX file)") from exc
         if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+            try:
+                limits.check_workbook(data, ".xlsx")
+            except FileRefused as exc:
+                raise UploadRejected(str(exc)) from exc
             return "xlsx"
         raise UploadRejected("tệp nén không phải bảng tính Excel .xlsx (a ZIP file, but not an .xlsx workbook)")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -59,7 +71,13 @@ def sniff(data: bytes) -> str:
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if not first:
         raise UploadRejected("tệp rỗng (empty file)")
-    return "jsonl" if first.startswith("{") else "csv"
+    if first.startswith("{"):
+        return "jsonl"  # (JSONL lines may be long: the reader quarantines one that is too long)
+    try:
+        check_csv_head(text[:HEAD_CHARS], more_follows=len(text) > HEAD_CHARS or len(data) > len(head))
+    except FileRefused as exc:
+        raise UploadRejected(str(exc)) from exc
+    return "csv"
 
 
 def safe_stem(name: str) -> str:
@@ -82,11 +100,15 @@ def drop_into_inbox(data: bytes, original_name: str, inbox: Path | None = None) 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     final = folder / f"{safe_stem(original_name)}-{stamp}-{uuid.uuid4().hex[:6]}.{fmt}"
     temporary = folder / f".{final.name}.part"  # hidden: the watcher skips it
-    with open(temporary, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(temporary, final)
+    try:
+        with open(temporary, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, final)
+    except BaseException:  # a full disk: no temporary file is left behind
+        temporary.unlink(missing_ok=True)
+        raise
     return final
 
 

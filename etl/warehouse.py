@@ -140,31 +140,44 @@ def new_generation(fresh: bool = False) -> Iterator[tuple[int, duckdb.DuckDBPyCo
     folder.mkdir(parents=True, exist_ok=True)
     number = max(generations(), default=0) + 1
     part = folder / f"gen-{number:06d}.duckdb.part"
-    for stale in folder.glob("*.part*"):
-        stale.unlink()
+    remove_stale_parts()
     current = config.current_warehouse()
-    if current is not None and not fresh:
-        shutil.copyfile(current, part)
-    con = duckdb.connect(str(part))
+    wal = Path(str(part) + ".wal")
     try:
-        if current is None or fresh:
-            create_schema(con)
-        else:
-            # Idempotent: new tables added to schema.sql appear in older warehouses too.
-            con.execute(config.SCHEMA_SQL.read_text(encoding="utf-8"))
-            upgrade(con)
-        yield number, con
-        con.execute("CHECKPOINT")
-        con.close()
-    except BaseException:
-        con.close()
+        if current is not None and not fresh:
+            shutil.copyfile(current, part)
+        con = duckdb.connect(str(part))
+        try:
+            if current is None or fresh:
+                create_schema(con)
+            else:
+                # Idempotent: new tables added to schema.sql appear in older warehouses too.
+                con.execute(config.SCHEMA_SQL.read_text(encoding="utf-8"))
+                upgrade(con)
+            yield number, con
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _verify(part)
+        os.replace(part, generation_path(number))
+    except BaseException:  # any failure, Ctrl-C included: no `.part` outlives its load
         part.unlink(missing_ok=True)
-        Path(str(part) + ".wal").unlink(missing_ok=True)
+        wal.unlink(missing_ok=True)
         raise
-    _verify(part)
-    os.replace(part, generation_path(number))
     _write_pointer(number)
     prune()
+
+
+def remove_stale_parts() -> list[Path]:
+    """Delete the half-written generations (`*.part`, and their `.wal`) of a load that was killed; returns them.
+
+    A load removes its own `.part` on any error; only a killed process leaves one. The caller must hold
+    `write_lock()` (no other load is writing its `.part`)."""
+    folder = config.warehouse_dir()
+    stale = sorted(folder.glob("*.part*")) if folder.exists() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def upgrade(con: duckdb.DuckDBPyConnection) -> None:

@@ -19,7 +19,7 @@ import config
 from analytics import overview
 from analytics.filters import Filters
 from analytics.scope import Scope
-from etl import warehouse
+from etl import archive, warehouse, watch
 from etl.load import load_paths
 
 ROOT = config.ROOT
@@ -156,3 +156,53 @@ def test_readers_keep_answering_during_ten_consecutive_loads(base, monkeypatch, 
     assert reads >= 10
     con = duckdb.connect(str(config.current_warehouse()), read_only=True)
     assert con.sql("SELECT count(*) FROM feedback").fetchall()[0][0] == 2000 + 10 * 500
+
+
+def test_what_a_killed_load_left_is_removed_by_the_next_load_and_by_the_watcher(base, monkeypatch, tmp_path):
+    root, second, before, after, _ = base
+    data_dir = tmp_path / "leftovers"
+    shutil.copytree(root / "base", data_dir)
+    monkeypatch.setenv("FRONT_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("FRONT_PII_KEY", "crash-key")
+    folder = data_dir / "warehouse"
+    stale = [folder / "gen-000009.duckdb.part", folder / "gen-000009.duckdb.part.wal"]
+    for path in stale:
+        path.write_bytes(b"half a generation")
+    # An archive copy half written by a killed load, read-only already (a plain overwrite would fail for a user).
+    copy = config.archive_dir() / f"{archive.sha256_file(second)}.csv.tmp"
+    copy.write_bytes(b"half a copy")
+    copy.chmod(0o444)
+    inbox = data_dir / "inbox"
+    inbox.mkdir()
+    upload_tmp = inbox / ".upload.csv.part"
+    upload_tmp.write_text("half an upload")
+    old = time.time() - 2 * watch.STALE_UPLOAD_SECONDS
+    os.utime(upload_tmp, (old, old))
+    fresh_upload = inbox / ".being-uploaded.csv.part"
+    fresh_upload.write_text("an upload being written now")
+    watch.remove_leftovers(inbox)
+    assert [p.exists() for p in (*stale, copy, upload_tmp, fresh_upload)] == [False] * 4 + [True]
+    # And a load removes them too (a killed `etl load` with no watcher running).
+    for path in stale:
+        path.write_bytes(b"half a generation")
+    assert _load_process(data_dir, second).wait(timeout=300) == 0
+    assert not [p for p in folder.iterdir() if ".part" in p.name]
+    assert _state(data_dir)[0] == after[0]
+
+
+def test_a_load_interrupted_in_the_middle_leaves_no_part_file_and_the_old_generation(base, monkeypatch, tmp_path):
+    root, second, before, *_ = base
+    data_dir = tmp_path / "interrupted"
+    shutil.copytree(root / "base", data_dir)
+    monkeypatch.setenv("FRONT_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("FRONT_PII_KEY", "crash-key")
+    from etl import load
+
+    def interrupted(*args, **kwargs):  # Ctrl-C while the rows are written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(load, "upsert", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        load_paths([second], progress=False)
+    assert not [p for p in data_dir.rglob("*") if ".part" in p.name or p.name.endswith(".tmp")]
+    assert _state(data_dir) == before

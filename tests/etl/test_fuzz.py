@@ -158,3 +158,50 @@ def test_random_jsonl(tmp_path, records):
     path = tmp_path / "random.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8")
     _check(path)
+
+
+column_letters = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=4)
+cell_ref = st.one_of(
+    st.tuples(st.text(alphabet="ABCDEFGH", min_size=1, max_size=2), st.integers(1, 3000)),  # an ordinary table
+    st.tuples(column_letters, st.integers(0, 2**21)),  # anywhere, up to far beyond the sheet
+    st.tuples(st.sampled_from(["XFD", "ZZ", "ALL", "ALM"]), st.sampled_from([999_999, 1_048_576, 1_048_577])),
+)
+
+
+@SETTINGS
+@given(
+    cells=st.lists(st.tuples(st.one_of(cell_ref, st.none()), st.one_of(st.none(), st.integers(0, 2**21))), max_size=12),
+    dimension=st.one_of(st.none(), cell_ref),
+)
+def test_random_cell_references_never_abort_the_reader(tmp_path, cells, dimension):
+    # The native XLSX reader allocates the whole rectangle up to the farthest cell and aborts the process when it
+    # cannot: the checks before it must refuse (or send to the child) every workbook that could, whatever its
+    # cells' and rows' references (or their absence: the reader then counts on from the previous one).
+    import re
+    import zipfile
+
+    book = openpyxl.Workbook()
+    book.active.append(["source_id", "received_at", "channel", "province_code"])
+    book.active.append(["F1", "2026-03-01", "app", "79"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    extra = b"<row>"
+    for ref, row in cells:  # row: None continues the current row; 0 starts one without a number
+        if row is not None:
+            extra += b"</row><row>" if row == 0 else f'</row><row r="{row}">'.encode()
+        extra += f'<c r="{ref[0]}{ref[1]}"><v>1</v></c>'.encode() if ref else b"<c><v>1</v></c>"
+    extra += b"</row>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", extra + b"</sheetData>")
+                if dimension:
+                    ref = f"A1:{dimension[0]}{dimension[1]}".encode()
+                    data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="' + ref + b'"/>', data)
+            target.writestr(info.filename, data)
+    path = tmp_path / "refs.xlsx"
+    path.write_bytes(out.getvalue())
+    _check(path)

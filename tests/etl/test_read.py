@@ -121,3 +121,28 @@ def test_a_broken_json_line_is_kept_while_a_blank_record_is_skipped(tmp_path):
     assert (table.rows_read, table.skipped) == (4, 2)
     assert table.frame.get_column(ROW).to_list() == [1, 2]
     assert table.frame.get_column("_read_error").to_list() == [None, "invalid_json"]
+
+
+def test_rows_are_read_with_the_headers_columns_short_rows_padded_long_rows_cut(tmp_path):
+    # The header fixes the columns the CSV reader makes: a wide row cannot make a column of each of its cells.
+    text = HEADER + "\nA1,2026-03-01\nA2,2026-03-02,app,79,x,extra,more,cells\n" + FILLER
+    table = _read(tmp_path, text.encode("utf-8"))
+    assert table.frame.columns == [ROW, "source_id", "received_at", "channel", "province_code", "content"]
+    assert table.frame.row(0) == (2, "A1", "2026-03-01", None, None, None)
+    assert table.frame.row(1) == (3, "A2", "2026-03-02", "app", "79", "x")
+
+
+def test_the_byte_length_shortcut_never_decides_a_cell_of_many_byte_characters(tmp_path):
+    # 20,000 Vietnamese characters take 40,000+ bytes: over the limit in bytes, within it in characters.
+    within = "ệ" * 20_000
+    text = HEADER + f"\nA1,2026-03-01,app,79,{within}\nA2,2026-03-01,app,79,{within}ệ\n"
+    table = _read(tmp_path, text.encode("utf-8"))
+    assert table.frame.get_column("_read_error").to_list() == [None, "cell_too_long:content"]
+    assert table.frame.get_column("content").to_list() == [within, "ệ" * 200 + "…"]
+
+
+def test_unused_columns_are_named_up_to_twenty_then_counted(tmp_path):
+    extra = ",".join(f"cot_thua_{i}_" + "x" * 100 for i in range(300))
+    table = _read(tmp_path, (HEADER + "," + extra + "\nA1,2026-03-01,app,79,x\n").encode("utf-8"))
+    assert len(table.warnings) == 21 and "bỏ qua thêm 280 cột" in table.warnings[-1]
+    assert max(len(w) for w in table.warnings) < 120

@@ -20,7 +20,7 @@ from analytics import datahealth
 from analytics.scope import Scope
 from etl import templates, upload, watch
 from etl.kinds import KINDS
-from etl.read import read_file
+from etl.read import FileRefused, read_file
 from tests.fixtures.data_health import EN_BAD, EN_GOOD, VI_BAD, data_env, loaded_data_once
 
 # -- templates --------------------------------------------------------------------------------------------
@@ -268,3 +268,31 @@ def test_safe_stem():
     assert upload.safe_stem("Phản ánh tháng 3.csv") == "Phản ánh tháng 3"
     assert upload.safe_stem("...") == "tai_len"
     assert upload.safe_stem(".hidden") == "hidden"
+
+
+def test_an_upload_that_cannot_be_written_leaves_no_temporary_file(tmp_path, monkeypatch):
+    inbox = tmp_path / "inbox"
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(upload.os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        upload.drop_into_inbox(CSV_TEXT.encode(), "a.csv", inbox)
+    assert list(inbox.iterdir()) == []
+
+
+def test_the_upload_box_refuses_what_the_loader_refuses_with_the_same_reason(tmp_path):
+    from tests.etl.test_hostile_files import bomb
+
+    for name, data in (("bom.xlsx", bomb()), ("mot_dong.csv", b"ma_phan_anh," * 30_000)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(upload.UploadRejected) as rejected:
+            upload.sniff(data)
+        with pytest.raises(FileRefused) as refused:
+            read_file(path)
+        assert str(rejected.value) == str(refused.value)
+    assert upload.sniff(templates.template_xlsx("feedback")) == "xlsx"  # a normal workbook is accepted
+    # The quarantine download reads an archived workbook's header: within the same limits, never aborting.
+    assert templates.header_language(tmp_path / "bom.xlsx", KINDS["feedback"]) == "vi"
