@@ -206,20 +206,21 @@ def _concerns(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, ro
 
 
 def _handling(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str) -> Section:
-    from analytics import handling
+    """The Handling page's headline numbers under the role's export rule (analytics.protected.handling_summary:
+    perturbed for the roles with a threshold, the page showing a presenter the same values)."""
+    from analytics import handling, protected
 
-    s = handling.summary(con, scope, filters)
-    rated_hidden = hide_small(s.rated, role)[1]
-    answered_hidden = hide_small(s.answered, role)[1]
+    keyed = protected.needs_keys(role, MEDIUM)
+    s = protected.handling_summary(handling.summary(con, scope, filters, cell_keys=keyed), role, MEDIUM)
+    share_hidden = s.on_time_share is None and bool(s.due or s.due is None)
     numbers = (
-        count_number("received", s.opinions, role),
-        share_number("handling_on_time", s.on_time, s.due, role, on_time=s.on_time, due=s.due),
-        Number("median_days", None if answered_hidden else s.median_days, "num", answered_hidden, {"n": s.answered}),
-        count_number("overdue", s.overdue, role, as_of=s.as_of),
-        Number("satisfaction", None if rated_hidden else s.satisfaction, "num", rated_hidden, {"n": s.rated}),
+        Number("received", s.opinions, "int", s.opinions is None),
+        Number("handling_on_time", s.on_time_share, "pct", share_hidden, {"on_time": s.on_time, "due": s.due}),
+        Number("median_days", s.median_days, "num", s.answered is None, {"n": s.answered}),
+        Number("overdue", s.overdue, "int", s.overdue is None, {"as_of": s.as_of}),
+        Number("satisfaction", s.satisfaction, "num", s.rated is None, {"n": s.rated}),
     )
-    funnel = _suppress_counts(handling.funnel(s), "opinions", role, ("share",))
-    return Section("handling", numbers, {"summary": s, "funnel": funnel})
+    return Section("handling", numbers, {"summary": s, "funnel": protected.handling_funnel(s)})
 
 
 def _trust(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str) -> Section:

@@ -189,7 +189,9 @@ LEAGUE_COUNTS: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class ShownSummary:
     """handling.Summary under a role's rule: hidden counts are None, and so are the share, median and mean
-    built on them (on-time share on `due` and `on_time`, median days on `answered`, satisfaction on `rated`)."""
+    built on them (on-time share on `due` and `on_time`, median days on `answered`, satisfaction on `rated`).
+    For the roles with a threshold the counts are perturbed (cell-key method) and the share is of the
+    perturbed counts; the median days and mean satisfaction of shown counts are statistics, shown exactly."""
 
     opinions: int | None
     forwarded: int | None
@@ -207,13 +209,18 @@ class ShownSummary:
     def on_time_share(self) -> float | None:
         if self.on_time is None or not self.due:
             return None
-        return self.on_time / self.due
+        return min(self.on_time / self.due, 1.0)  # a perturbed on-time may exceed the perturbed due by noise
 
 
 def handling_summary(found: handling.Summary, role: str, medium: suppress.Medium) -> ShownSummary:
-    """The Handling page's headline numbers with every count under the role's rule."""
+    """The Handling page's headline numbers with every count under the role's rule (perturbed, then
+    thresholded, for the roles with a threshold: `found` must come from handling.summary(..., cell_keys=True))."""
+    keyed = needs_keys(role, medium)
+    if keyed and found.keys is None:
+        raise ValueError("protected handling counts need their cell keys: handling.summary(..., cell_keys=True)")
+    keys = found.keys or {}
     counts = {
-        name: suppress.value(getattr(found, name), role, medium)
+        name: suppress.value(getattr(found, name), role, medium, key=keys.get(name), keyed=keyed)
         for name in ("opinions", "forwarded", "answered", "resolved", "due", "on_time", "overdue", "rated")
     }
     if not found.due:  # nothing due: "0 of 0" hides nothing, the share is undefined anyway
@@ -229,14 +236,21 @@ def handling_summary(found: handling.Summary, role: str, medium: suppress.Medium
 def handling_funnel(shown: ShownSummary) -> pl.DataFrame:
     """received → forwarded → answered → resolved of a protected summary (stage, opinions, share of received,
     suppressed): a hidden stage has no count and no share; with received hidden, no share at all. No
-    complementary suppression: the stages are nested, not parts of a total."""
+    complementary suppression: the stages are nested, not parts of a total (each is its own perturbed cell;
+    a share never exceeds 1)."""
     stages = [("received", shown.opinions), ("forwarded", shown.forwarded), ("answered", shown.answered),
               ("resolved", shown.resolved)]  # fmt: skip
     frame = pl.DataFrame(stages, schema={"stage": pl.String, "opinions": pl.Int64}, orient="row", strict=False)
     return frame.with_columns(
-        (pl.col("opinions") / shown.opinions if shown.opinions else pl.lit(None, pl.Float64)).alias("share"),
+        (pl.col("opinions") / shown.opinions if shown.opinions else pl.lit(None, pl.Float64))
+        .clip(upper_bound=1.0)
+        .alias("share"),
         pl.col("opinions").is_null().alias("suppressed"),
     )
+
+
+def _league_keys(frame: pl.DataFrame) -> list[str]:
+    return [f"{c}_key" for c in LEAGUE_COUNTS if f"{c}_key" in frame.columns]
 
 
 def league(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
@@ -244,40 +258,89 @@ def league(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFr
     (a hidden `due` or `on_time` hides the on-time share; `answered` the median days; `rated` satisfaction; a
     hidden `received` the whole row). The agencies (or provinces) add up to the received total the page shows,
     so `received` gets complementary suppression; agency × province tables are protected per agency and per
-    province. The order (best on-time share first) is kept as handling.league computed it."""
+    province. Exact roles keep the order handling.league computed (best on-time share first).
+
+    For the roles with a threshold (`frame` from handling.league(..., cell_keys=True)) every count is perturbed
+    first, the on-time share of a ranked row (one handling.league gave a share: enough due) is the perturbed
+    on-time over the perturbed due, and rows are ranked on that; ranked rows whose on-time or due count is
+    itself hidden come after them, by key (an exact-share order among them would give their counts back)."""
+    return _league(frame, role, medium).drop("_rank", "_ranked", strict=False)
+
+
+def _league(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """`league`, keeping for the roles with a threshold `_ranked` (handling.league ranked the row) and `_rank`
+    (the perturbed share it is ranked on; null when its own on-time or due count is hidden)."""
+    keyed = needs_keys(role, medium)
+    key_columns = _league_keys(frame)
+    if keyed:
+        if "received_key" not in frame.columns:
+            raise ValueError("protected league tables need their cell keys: handling.league(..., cell_keys=True)")
+        for c in LEAGUE_COUNTS:
+            if c in frame.columns:
+                frame = suppress.perturb(frame, role, medium, count=c, key=f"{c}_key")
+    frame = frame.drop(key_columns, strict=False)
+    ranking = keyed and {"on_time_share", "on_time", "due"} <= set(frame.columns)
+    if ranking:
+        limit = suppress.threshold(role, medium) or 0
+        share = pl.when(pl.col("due") > 0).then(pl.min_horizontal(pl.col("on_time") / pl.col("due"), pl.lit(1.0)))
+        ranked = pl.col("on_time_share").is_not_null()
+        own_small = (pl.col("on_time").fill_null(0) < limit) | (pl.col("due").fill_null(0) < limit)
+        frame = frame.with_columns(
+            pl.when(ranked).then(share).alias("on_time_share"),
+            ranked.alias("_ranked"),
+            pl.when(ranked & ~own_small).then(share).alias("_rank"),
+        )
     keys = [k for k in ("agency", "province") if k in frame.columns]
     totals = [[k] for k in keys] if len(keys) > 1 else [[]]
     counts = {c: deps for c, deps in LEAGUE_COUNTS.items() if c in frame.columns}
     counts = {c: tuple(d for d in deps if d in frame.columns) for c, deps in counts.items()}
-    return hide_counts(frame, role, medium, counts, main="received", totals=totals)
+    out = hide_counts(frame, role, medium, counts, main="received", totals=totals)
+    if not ranking:
+        return out
+    return out.sort(
+        [~pl.col("_ranked"), "_rank", *keys], descending=[False, True, *[False] * len(keys)], nulls_last=True
+    )
 
 
 def league_top_bottom(
     frame: pl.DataFrame, role: str, medium: suppress.Medium, n: int = 5
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The n best and n worst rows of handling.league (ranked on the exact on-time shares, as
-    handling.top_bottom does), shown under the role's rule: a ranked agency whose share is hidden stays in its
-    place with "<10" instead of dropping out of the bottom five."""
+    """The n best and n worst ranked rows of handling.league (those with an on-time share: enough due), shown
+    under the role's rule: a ranked agency whose share is hidden stays in its place with "<10" instead of
+    dropping out of the bottom five. Exact roles: ranked on the exact shares (handling.top_bottom). Roles with
+    a threshold (`frame` with cell keys): ranked on the perturbed shares; a ranked row whose own on-time or
+    due count is hidden comes last, by key (at the bottom of the worst list), never placed by its share."""
     numbered = frame.with_row_index("_row")
-    best, worst = handling.top_bottom(numbered, n)
-    shown = league(numbered, role, medium)
-    pick = lambda part: part.select("_row").join(shown, on="_row", how="left").drop("_row")  # noqa: E731
-    return pick(best), pick(worst)
+    if not needs_keys(role, medium):
+        shown = league(numbered, role, medium)
+        best, worst = handling.top_bottom(numbered, n)
+        pick = lambda part: part.select("_row").join(shown, on="_row", how="left").drop("_row")  # noqa: E731
+        return pick(best), pick(worst)
+    shown = _league(numbered, role, medium)
+    if "_ranked" not in shown.columns:
+        raise ValueError("league_top_bottom needs the on-time share with its on_time and due counts")
+    ranked = shown.filter(pl.col("_ranked"))
+    best = ranked.filter(pl.col("_rank").is_not_null()).head(n)
+    worst = ranked.slice(max(best.height, ranked.height - n)).reverse()
+    return tuple(part.drop("_row", "_rank", "_ranked") for part in (best, worst))  # type: ignore[return-value]
 
 
 def handling_report(
     con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]
 ) -> pl.DataFrame:
     """`python -m analytics handling [--by agency,province] [--min-due N] [--role R]`: the page's league table
-    under the role's export rule (hidden cells empty, `suppressed`/`complementary` flags)."""
+    under the role's export rule (hidden cells empty, `suppressed`/`complementary` flags; counts perturbed for
+    the roles with a threshold)."""
     parser = argparse.ArgumentParser(prog="python -m analytics handling")
     parser.add_argument("--by", default="agency,province")
     parser.add_argument("--min-due", type=int, default=20)
     args = parser.parse_args(extra)
-    table = handling.league(con, scope, filters, by=args.by, min_due=args.min_due)
+    keyed = needs_keys(role, "export")
+    table = handling.league(con, scope, filters, by=args.by, min_due=args.min_due, cell_keys=keyed)
     keys = [c for c in ("province", "province_name", "agency") if c in table.columns]
     columns = [*keys, "received", "answered", "due", "on_time", "on_time_share", "median_days", "overdue", "rated",
                "satisfaction"]  # fmt: skip
+    columns += [f"{c}_key" for c in columns if keyed and c in LEAGUE_COUNTS]
     return league(table.select(columns), role, "export")
 
 

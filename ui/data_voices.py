@@ -45,16 +45,17 @@ def _rising_phrases(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _handling_figures(path: str, scope: Scope, filters: Filters) -> handling.Figures:
-    return handling.figures(connection_at(path), scope, filters)  # summary and both league tables in one pass
+def _handling_figures(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> handling.Figures:
+    # summary and both league tables in one pass; with the cell keys for the protected roles
+    return handling.figures(connection_at(path), scope, filters, cell_keys=cell_keys)
 
 
-def _handling_summary(path: str, scope: Scope, filters: Filters) -> handling.Summary:
-    return _handling_figures(path, scope, filters).summary
+def _handling_summary(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> handling.Summary:
+    return _handling_figures(path, scope, filters, cell_keys).summary
 
 
-def _league(path: str, scope: Scope, filters: Filters, by: str) -> pl.DataFrame:
-    return _handling_figures(path, scope, filters).league(by)
+def _league(path: str, scope: Scope, filters: Filters, by: str, cell_keys: bool = False) -> pl.DataFrame:
+    return _handling_figures(path, scope, filters, cell_keys).league(by)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
@@ -116,13 +117,18 @@ def _role() -> str:
 
 
 def handling_summary(scope: Scope, filters: Filters) -> protected.ShownSummary:
-    """See analytics.handling.summary; counts under the viewer's small-count rule (analytics.protected)."""
-    return protected.handling_summary(_handling_summary(current_path(), scope, filters), _role(), "screen")
+    """See analytics.handling.summary; counts under the viewer's small-count rule (analytics.protected:
+    perturbed for the roles with a threshold)."""
+    role = _role()
+    keys = protected.needs_keys(role, "screen")
+    return protected.handling_summary(_handling_summary(current_path(), scope, filters, keys), role, "screen")
 
 
 def league_top_bottom(scope: Scope, filters: Filters, by: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The best and worst five of the league table (analytics.handling.league), under the viewer's rule."""
-    return protected.league_top_bottom(_league(current_path(), scope, filters, by), _role(), "screen")
+    role = _role()
+    keys = protected.needs_keys(role, "screen")
+    return protected.league_top_bottom(_league(current_path(), scope, filters, by, keys), role, "screen")
 
 
 def overdue(scope: Scope, filters: Filters) -> pl.DataFrame:

@@ -4,19 +4,32 @@ commands: hand-made tables with a small cell that leader and presenter must not 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 
 import polars as pl
 import pytest
 
-from analytics import handling, protected
+from analytics import handling, protected, suppress
 from analytics.__main__ import main as analytics_main
 
 AS_OF = datetime(2026, 4, 1, 8, 0)
+# A cell key whose noise is 0 for every count: the suppression rules are tested on their own with it (the
+# perturbation is tested in tests/analytics/test_disclosure_attacks.py on real warehouses).
+NO_NOISE = next(k for k in range(256) if suppress.noise(1, k) == 0 and suppress.noise(2, k) == 0)
+
+
+def _keyed(frame: pl.DataFrame, key: int = NO_NOISE) -> pl.DataFrame:
+    """`frame` with the `<count>_key` columns handling.league(..., cell_keys=True) adds."""
+    return frame.with_columns(pl.lit(key, pl.Int32).alias(f"{c}_key") for c in protected.LEAGUE_COUNTS if c in frame)
 
 
 def _league() -> pl.DataFrame:
-    """Agencies as handling.league returns them (best on-time share first); `C` is small."""
+    """Agencies as handling.league(..., cell_keys=True) returns them (best on-time share first); `C` is small."""
+    return _keyed(_exact_league())
+
+
+def _exact_league() -> pl.DataFrame:
     return pl.DataFrame(
         {
             "agency": ["A", "B", "D", "C"],
@@ -58,7 +71,7 @@ def test_leader_on_screen_sees_counts_from_five_and_the_analyst_everything():
     assert leader["C"]["received"] is None and leader["B"]["complementary"]
     assert leader["D"]["answered"] == 8 and leader["D"]["on_time"] is None and leader["D"]["satisfaction"] is None
     analyst = protected.league(_league(), "analyst", "screen")
-    assert analyst.drop("suppressed", "complementary").equals(_league())
+    assert analyst.drop("suppressed", "complementary").equals(_exact_league())
     assert not analyst["suppressed"].any() and not analyst["complementary"].any()
 
 
@@ -72,7 +85,7 @@ def test_agency_by_province_tables_are_protected_per_agency_and_per_province():
             "received": [50, 4, 30, 70],
         }
     )
-    shown = protected.league(frame, "presenter", "export")
+    shown = protected.league(_keyed(frame), "presenter", "export")
     hidden = dict(zip(zip(shown["agency"], shown["province"], strict=True), shown["suppressed"], strict=True))
     assert hidden == {("X", "01"): True, ("X", "02"): True, ("Y", "01"): True, ("Y", "02"): True}
     assert shown["complementary"].to_list() == [True, False, True, True]
@@ -81,7 +94,7 @@ def test_agency_by_province_tables_are_protected_per_agency_and_per_province():
 def test_ranked_agencies_stay_in_the_bottom_five_with_their_share_hidden():
     best, worst = protected.league_top_bottom(_league(), "presenter", "screen", n=2)
     assert best["agency"].to_list() == ["A", "B"]
-    assert worst["agency"].to_list() == ["D"]  # ranked on its exact share; shown without it
+    assert worst["agency"].to_list() == ["D"]  # its own on-time count is hidden: last, shown without its share
     assert worst["on_time_share"][0] is None
     exact_best, exact_worst = handling.top_bottom(_league(), 2)
     assert protected.league_top_bottom(_league(), "analyst", "screen", n=2)[1]["on_time_share"].equals(
@@ -93,6 +106,8 @@ def test_handling_headline_numbers_and_funnel():
     found = handling.Summary(
         opinions=150, forwarded=140, answered=7, resolved=3, due=60, on_time=6, overdue=30, median_days=5.5,
         rated=4, satisfaction=3.9, as_of=AS_OF,
+        keys=dict.fromkeys(("opinions", "forwarded", "answered", "resolved", "due", "on_time", "overdue", "rated"),
+                           NO_NOISE),
     )  # fmt: skip
     shown = protected.handling_summary(found, "presenter", "screen")
     assert (shown.opinions, shown.answered, shown.resolved, shown.on_time, shown.rated) == (150, None, None, None, None)
@@ -104,6 +119,10 @@ def test_handling_headline_numbers_and_funnel():
     assert leader.answered == 7 and leader.median_days == 5.5 and leader.on_time == 6 and leader.rated is None
     exact = protected.handling_summary(found, "analyst", "export")
     assert exact.on_time_share == found.on_time_share and exact.satisfaction == 3.9
+    with pytest.raises(ValueError, match="cell keys"):  # a protected summary is never shown unperturbed
+        protected.handling_summary(replace(found, keys=None), "leader", "screen")
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.league(_exact_league(), "presenter", "screen")
 
 
 def _campaign() -> dict[str, pl.DataFrame]:
