@@ -370,16 +370,51 @@ class CampaignTotals:
         return self.answered / self.opinions
 
 
+def _perturb_counts(frame: pl.DataFrame, role: str, medium: suppress.Medium, counts: Sequence[str]) -> pl.DataFrame:
+    """Each of `counts` perturbed with its `<count>_key` for the roles with a threshold (the keys are required
+    then: query with cell_keys=True); the key columns dropped for every role."""
+    if needs_keys(role, medium):
+        for c in counts:
+            if f"{c}_key" not in frame.columns:
+                raise ValueError(f"protected counts need their cell keys: {c}_key is missing (cell_keys=True)")
+            frame = suppress.perturb(frame, role, medium, count=c, key=f"{c}_key")
+    return frame.drop([f"{c}_key" for c in counts], strict=False)
+
+
+def _campaign_daily(daily: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """campaign.daily with each day's opinions and each weekday's baseline opinions perturbed (roles with a
+    threshold), the baseline recomputed from the latter."""
+    if not needs_keys(role, medium):
+        return daily.drop("opinions_key", "baseline_opinions", "baseline_opinions_key", strict=False)
+    daily = _perturb_counts(daily, role, medium, ["opinions", "baseline_opinions"])
+    return daily.with_columns((pl.col("baseline_opinions") / campaign.BASELINE_WEEKS).alias("baseline")).drop(
+        "baseline_opinions"
+    )
+
+
+def _sum_key(frame: pl.DataFrame, key: str) -> int:
+    """The cell key of the union of the rows' cells (disjoint): the sum of their keys mod 256."""
+    return int(frame[key].cast(pl.Int64).sum() or 0) % suppress.KEY_MODULUS
+
+
 def campaign_totals(view: Mapping[str, pl.DataFrame], role: str, medium: suppress.Medium) -> CampaignTotals:
     """Totals of an exact campaign view (daily, provinces); the baseline is hidden when the opinions it averages
-    (baseline × weeks) are fewer than the threshold, as it would give that small count back."""
+    (baseline × weeks) are fewer than the threshold, as it would give that small count back. For the roles with
+    a threshold (`view` queried with cell_keys=True) the totals are cells of their own (perturbed with the
+    key of all their records, not summed from the perturbed days) and the baseline is of the perturbed
+    weekday counts."""
     daily, provinces = view["daily"], view["provinces"]
-    baseline = float(daily["baseline"].sum())
+    keyed = needs_keys(role, medium)
+    if keyed and not {"opinions_key", "baseline_opinions_key"} <= set(daily.columns):
+        raise ValueError("protected campaign totals need their cell keys: campaign.daily(..., cell_keys=True)")
+    opinions_key = _sum_key(daily, "opinions_key") if keyed else None
+    answered_key = _sum_key(provinces, "answered_key") if keyed else None
+    baseline = float(_campaign_daily(daily, role, medium)["baseline"].sum())
     base_count = round(baseline * campaign.BASELINE_WEEKS)
     return CampaignTotals(
-        opinions=suppress.value(int(daily["opinions"].sum()), role, medium),
+        opinions=suppress.value(int(daily["opinions"].sum()), role, medium, key=opinions_key, keyed=keyed),
         baseline=baseline if suppress.value(base_count, role, medium) is not None or base_count == 0 else None,
-        answered=suppress.value(int(provinces["answered"].sum()), role, medium),
+        answered=suppress.value(int(provinces["answered"].sum()), role, medium, key=answered_key, keyed=keyed),
         population=int(provinces["population"].sum()),
     )
 
@@ -389,9 +424,12 @@ def campaign_view(view: Mapping[str, pl.DataFrame], role: str, medium: suppress.
     when the opinions behind it (baseline × weeks) are few; the days add up to the total shown, hence
     complementary suppression. By level and by province: opinions hidden with their answered count, share and
     rate per 10,000, with complementary suppression (they add up to the total too). Silent communes are
-    counts of places, not of people: shown as they are."""
+    counts of places, not of people: shown as they are. For the roles with a threshold (`view` queried with
+    cell_keys=True) every count is perturbed first (cell-key method) and rates and shares are of the perturbed
+    counts."""
     limit = suppress.threshold(role, medium) or 0
-    daily = suppress.protect(view["daily"], role, medium, count="opinions", groups=()).with_columns(
+    daily = _campaign_daily(view["daily"], role, medium)
+    daily = suppress.protect(daily, role, medium, count="opinions", groups=()).with_columns(
         pl.when((pl.col("baseline") * campaign.BASELINE_WEEKS).round() < limit)
         .then(None)
         .otherwise(pl.col("baseline"))
@@ -401,17 +439,39 @@ def campaign_view(view: Mapping[str, pl.DataFrame], role: str, medium: suppress.
             "provinces": campaign_provinces(view["provinces"], role, medium)}  # fmt: skip
 
 
+def _answered_share() -> pl.Expr:
+    share = pl.min_horizontal(pl.col("answered") / pl.col("opinions"), pl.lit(1.0))
+    return pl.when(pl.col("opinions") > 0).then(share).alias("answered_share")
+
+
 def campaign_levels(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
-    """campaign.by_level under the role's rule (the levels add up to the total: complementary suppression)."""
+    """campaign.by_level under the role's rule (the levels add up to the total: complementary suppression);
+    perturbed first for the roles with a threshold (`frame` from by_level(..., cell_keys=True))."""
+    keyed = needs_keys(role, medium)
+    frame = _perturb_counts(frame, role, medium, ["opinions", "answered"])
+    if keyed:
+        frame = frame.with_columns(_answered_share())
     counts = {"opinions": (), "answered": ("answered_share",)}
     return hide_counts(frame, role, medium, counts, main="opinions", totals=[[]])
 
 
 def campaign_provinces(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """campaign.by_province under the role's rule: opinions with their rate per 10,000 and answered share
-    (complementary suppression: the provinces add up to the total shown)."""
+    (complementary suppression: the provinces add up to the total shown). For the roles with a threshold
+    (`frame` from by_province(..., cell_keys=True)) the counts are perturbed, the rate and share are of the
+    perturbed counts and the provinces are ordered on that rate, hidden ones after them by code."""
+    keyed = needs_keys(role, medium)
+    frame = _perturb_counts(frame, role, medium, ["opinions", "answered"])
+    if keyed:
+        frame = frame.with_columns(
+            (pl.col("opinions") * campaign.PER_PEOPLE / pl.when(pl.col("population") > 0).then(pl.col("population")))
+            .cast(pl.Float64)
+            .alias("per_10k"),
+            _answered_share(),
+        )
     counts = {"opinions": ("per_10k",), "answered": ("answered_share",)}
-    return hide_counts(frame, role, medium, counts, main="opinions", totals=[[]])
+    out = hide_counts(frame, role, medium, counts, main="opinions", totals=[[]])
+    return _hidden_last(out, ["per_10k", "province_code"], [True, False]) if keyed else out
 
 
 # Chỉ số niềm tin ---------------------------------------------------------------------------------------------

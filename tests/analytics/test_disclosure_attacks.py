@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from analytics import brief, handling, overview, protected, public, suppress, trust
+from analytics import brief, campaign, handling, overview, protected, public, suppress, trust
 from analytics.db import open_warehouse
 from analytics.filters import Filters
 from analytics.scope import Scope
@@ -388,3 +388,49 @@ def test_handling_league_rows_of_two_periods_one_day_apart_give_noise(con):
     ranked = table.filter(pl.col("on_time_share").is_not_null())
     assert ranked["on_time_share"].to_list() == sorted(ranked["on_time_share"].to_list(), reverse=True)
     assert not {c for c in table.columns if c.endswith("_key")}
+
+
+# Tháng lắng nghe: two windows one day apart ----------------------------------------------------------------
+
+
+def _campaign_view(con, scope: Scope, window: Filters, cell_keys: bool) -> dict[str, pl.DataFrame]:
+    """What ui.data_voices._campaign_view queries (the silent communes aside)."""
+    return {
+        "daily": campaign.daily(con, scope, window, cell_keys=cell_keys),
+        "levels": campaign.by_level(con, scope, window, cell_keys=cell_keys),
+        "provinces": campaign.by_province(con, scope, window, cell_keys=cell_keys),
+    }
+
+
+def test_campaign_windows_one_day_apart_give_noise(con):
+    start, recovered, truth, before = date(2025, 10, 1), [], [], []
+    for offset in range(20, 100, 5):
+        day = start + timedelta(days=offset)
+        windows = (Filters(start, day), Filters(start, day - timedelta(days=1)))
+        exact = [_campaign_view(con, Scope.all(), w, False) for w in windows]
+        shown = [_campaign_view(con, Scope.all(), w, True) for w in windows]
+        # the window's total (the page's headline) and each province's row
+        old = [suppress.value(int(v["daily"]["opinions"].sum()), "presenter", "screen") for v in exact]  # before
+        totals = [protected.campaign_totals(v, "presenter", "screen") for v in shown]
+        hidden = int(exact[0]["daily"]["opinions"].sum() - exact[1]["daily"]["opinions"].sum())
+        if 1 <= hidden < 10 and None not in (totals[0].opinions, totals[1].opinions):
+            before.append(None not in old and old[0] - old[1] == hidden)
+            recovered.append(totals[0].opinions - totals[1].opinions)
+            truth.append(hidden)
+        rows = [protected.campaign_provinces(v["provinces"], "presenter", "screen") for v in shown]
+        counts = [dict(zip(v["provinces"]["province_code"], v["provinces"]["opinions"], strict=True)) for v in exact]
+        seen = [dict(zip(r["province_code"], r["opinions"], strict=True)) for r in rows]
+        for code, n in counts[0].items():
+            if 1 <= n - counts[1][code] < 10 and seen[0][code] is not None and seen[1][code] is not None:
+                recovered.append(seen[0][code] - seen[1][code])
+                truth.append(n - counts[1][code])
+    assert before and all(before)  # on the rule before, the two totals gave the day's count
+    _judge(recovered, truth)
+    # analysts see the exact numbers, and nothing protected keeps a cell key
+    view = _campaign_view(con, Scope.all(), Filters(start, start + timedelta(days=30)), True)
+    exact = _campaign_view(con, Scope.all(), Filters(start, start + timedelta(days=30)), False)
+    assert protected.campaign_totals(view, "analyst", "screen") == protected.campaign_totals(exact, "analyst", "screen")
+    shown = protected.campaign_view(view, "leader", "screen")
+    assert not [c for frame in shown.values() for c in frame.columns if c.endswith("_key")]
+    ranked = shown["provinces"].filter(~pl.col("suppressed"))
+    assert ranked["per_10k"].to_list() == sorted(ranked["per_10k"].to_list(), reverse=True)

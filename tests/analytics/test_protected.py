@@ -10,7 +10,7 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from analytics import handling, protected, suppress
+from analytics import campaign, handling, protected, suppress
 from analytics.__main__ import main as analytics_main
 
 AS_OF = datetime(2026, 4, 1, 8, 0)
@@ -154,8 +154,21 @@ def _campaign() -> dict[str, pl.DataFrame]:
     }
 
 
+def _keyed_campaign(view: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """A campaign view as the campaign functions return it with cell_keys=True (every key NO_NOISE)."""
+    key = pl.lit(NO_NOISE, pl.Int64)
+    daily = view["daily"].with_columns(
+        key.alias("opinions_key"),
+        (pl.col("baseline") * campaign.BASELINE_WEEKS).round().cast(pl.Int64).alias("baseline_opinions"),
+        key.alias("baseline_opinions_key"),
+    )
+    counts = {name: view[name].with_columns(key.alias("opinions_key"), key.alias("answered_key"))
+              for name in ("levels", "provinces")}  # fmt: skip
+    return {**view, "daily": daily, **counts}
+
+
 def test_campaign_days_levels_and_provinces_hide_small_counts_with_their_complement():
-    view = protected.campaign_view(_campaign(), "presenter", "screen")
+    view = protected.campaign_view(_keyed_campaign(_campaign()), "presenter", "screen")
     daily = view["daily"]
     assert daily["opinions"].to_list() == [40, None, None, 60]  # 3 hidden; 25 is its complement (the total shows)
     assert daily["baseline"].to_list() == [5.0, None, 2.0, None]  # 0.5 × 8 weeks = 4 opinions, 0.25 × 8 = 2
@@ -165,13 +178,14 @@ def test_campaign_days_levels_and_provinces_hide_small_counts_with_their_complem
     provinces = view["provinces"]
     assert provinces["opinions"].to_list() == [70, None, None]
     assert provinces["per_10k"][2] is None and provinces["answered_share"][2] is None
-    assert provinces["silent_communes"].to_list() == [60, 120, 44]  # places, not people
+    assert provinces["province_code"].to_list() == ["01", "04", "79"]  # hidden after the shown ones, by code
+    assert provinces["silent_communes"].to_list() == [60, 44, 120]  # places, not people
     exact = protected.campaign_view(_campaign(), "analyst", "screen")
     assert exact["provinces"]["opinions"].to_list() == [70, 50, 8] and exact["daily"]["baseline"][1] == 0.5
 
 
 def test_campaign_totals_hide_a_small_window():
-    small = _campaign() | {"daily": pl.DataFrame({"opinions": [3, 4], "baseline": [1.0, 1.0]})}
+    small = _keyed_campaign(_campaign() | {"daily": pl.DataFrame({"opinions": [3, 4], "baseline": [1.0, 1.0]})})
     totals = protected.campaign_totals(small, "presenter", "screen")
     assert totals.opinions is None and totals.per_10k is None and totals.answered_share is None
     assert totals.baseline == 2.0  # 2 × 8 weeks = 16 opinions
