@@ -137,8 +137,10 @@ def _map(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: s
     from analytics import emerging, hotspots
 
     level, province = overview.area_level(scope, filters)
-    table = hotspots.apply_role(hotspots.hotspots(con, scope, filters, level, province), role, MEDIUM)
-    found = emerging.emerging(con, scope, filters)
+    keyed = suppress.threshold(role, MEDIUM) is not None  # counts perturbed as the page shows them
+    table = hotspots.hotspots(con, scope, filters, level, province, perturbed=keyed)
+    table = hotspots.apply_role(table, role, MEDIUM)
+    found = emerging.emerging(con, scope, filters, cell_keys=keyed)
     rises = emerging.apply_role(found.rises, role, MEDIUM)
     tested = table.filter(pl.col("gi_z").is_not_null())
     numbers = (

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from analytics import brief, campaign, handling, overview, protected, public, suppress, trust
+from analytics import brief, campaign, handling, hotspots, overview, protected, public, suppress, trust
 from analytics.db import open_warehouse
 from analytics.filters import Filters
 from analytics.scope import Scope
@@ -434,3 +434,38 @@ def test_campaign_windows_one_day_apart_give_noise(con):
     assert not [c for frame in shown.values() for c in frame.columns if c.endswith("_key")]
     ranked = shown["provinces"].filter(~pl.col("suppressed"))
     assert ranked["per_10k"].to_list() == sorted(ranked["per_10k"].to_list(), reverse=True)
+
+
+# Bản đồ số: two periods one day apart on the map's areas ----------------------------------------------------
+
+
+def test_map_areas_of_two_periods_one_day_apart_give_noise(con):
+    start, recovered, truth = date(2025, 10, 1), [], []
+    for offset in (20, 41, 62, 83):
+        day = start + timedelta(days=offset)
+        periods = (Filters(start, day), Filters(start, day - timedelta(days=1)))
+        exact = [hotspots.area_counts(con, Scope.all(), f, "province") for f in periods]
+        shown = [hotspots.apply_role(hotspots.hotspots(con, Scope.all(), f, "province", perturbed=True),
+                                     "presenter", "screen") for f in periods]  # fmt: skip
+        counts = [dict(zip(e["code"], e["opinions"], strict=True)) for e in exact]
+        seen = [dict(zip(s["code"], s["count"], strict=True)) for s in shown]
+        for code, n in counts[0].items():
+            hidden = n - counts[1][code]
+            if 1 <= hidden < 10 and seen[0][code] is not None and seen[1][code] is not None:
+                recovered.append(seen[0][code] - seen[1][code])
+                truth.append(hidden)
+    _judge(recovered, truth)
+    # the rates and the smoothed rates are of the perturbed counts (a smoothed rate of a populous province is
+    # nearly its raw rate: on the exact count it would give the count back); analysts keep the exact table
+    period = Filters(start, start + timedelta(days=90))
+    table = hotspots.hotspots(con, Scope.all(), period, "province", perturbed=True)
+    plain = hotspots.hotspots(con, Scope.all(), period, "province")
+    true = dict(zip(plain["code"], plain["count"], strict=True))
+    assert any(c != true[k] for k, c in zip(table["code"], table["count"], strict=True))
+    assert all(abs(c - true[k]) <= BOUND for k, c in zip(table["code"], table["count"], strict=True))
+    for row in table.iter_rows(named=True):
+        assert row["rate_per_100k"] == pytest.approx(row["count"] * 100_000 / row["population"])
+    assert table["smoothed_rate"].to_list() != plain["smoothed_rate"].to_list()
+    assert hotspots.apply_role(plain, "analyst", "screen")["count"].to_list() == plain["count"].to_list()
+    with pytest.raises(ValueError, match="perturbed"):
+        hotspots.apply_role(plain, "leader", "screen")
