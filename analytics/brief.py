@@ -166,29 +166,7 @@ def _concerns(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, ro
     from analytics import concerns, protected
 
     keyed = protected.needs_keys(role, MEDIUM)
-    changes = concerns.field_changes(con, scope, filters, cell_keys=keyed)
-    if keyed:
-        total = suppress.perturbed(int(changes["total"][0]), int(changes["total_key"][0])) if changes.height else 0
-        changes = suppress.perturb(changes, role, MEDIUM, count="opinions", key="cell_key")
-        changes = suppress.perturb(changes, role, MEDIUM, count="previous", key="previous_key")
-        changes = changes.drop("total", "total_key").with_columns(
-            (pl.col("opinions") / total if total else pl.lit(None, pl.Float64)).alias("share")
-        )
-    limit = suppress.threshold(role, MEDIUM) or 0
-    change = 100.0 * (pl.col("opinions") - pl.col("previous")) / pl.col("previous")
-    changes = changes.with_columns(
-        (pl.col("opinions") < limit).alias("suppressed"),
-        pl.when((pl.col("previous") < limit) | (pl.col("opinions") < limit) | (pl.col("previous") == 0))
-        .then(None)
-        .otherwise(change)
-        .alias("change_pct"),
-    ).with_columns(
-        *(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in ("opinions", "share")),
-        pl.when(pl.col("previous") < limit).then(None).otherwise(pl.col("previous")).alias("previous"),
-    )
-    if keyed:  # shown fields by their perturbed count, hidden ones after them
-        changes = changes.sort(["suppressed", "opinions", "field_code"], descending=[False, True, False],
-                               nulls_last=True)  # fmt: skip
+    changes = protected.field_changes(concerns.field_changes(con, scope, filters, cell_keys=keyed), role, MEDIUM)
     numbers = tuple(
         Number(
             f"concern_{i + 1}",

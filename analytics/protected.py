@@ -25,7 +25,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from analytics import campaign, handling, outcomes, suppress, trust
+from analytics import campaign, handling, hexbins, outcomes, suppress, trust
 from analytics.filters import Filters
 from analytics.overview import Kpis
 from analytics.scope import Scope
@@ -119,6 +119,59 @@ def monthly_trend(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl
     (`frame` from monthly_trend(..., cell_keys=True)), so the KPI total minus the shown months is noisy."""
     key = "cell_key" if needs_keys(role, medium) else None
     return suppress.protect(frame, role, medium, count="opinions", key=key).drop("cell_key", strict=False)
+
+
+def field_changes(changes: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """concerns.field_changes under the role's rule, with a `suppressed` column (the briefing's concerns and the
+    map's concerns chart). For roles with a threshold (`changes` from field_changes(..., cell_keys=True)) both
+    periods' counts are perturbed (a field's count in the previous period is the cell the previous period's
+    view shows, with the same value), the share is of the perturbed total, the change % is of the perturbed
+    counts, and a field hidden in either period has no change % at all; shown fields are ordered by their
+    perturbed count, hidden ones after them."""
+    keyed = needs_keys(role, medium)
+    if keyed:
+        if "total_key" not in changes.columns:
+            raise ValueError("protected field changes need their cell keys: field_changes(..., cell_keys=True)")
+        total = suppress.perturbed(int(changes["total"][0]), int(changes["total_key"][0])) if changes.height else 0
+        changes = suppress.perturb(changes, role, medium, count="opinions", key="cell_key")
+        changes = suppress.perturb(changes, role, medium, count="previous", key="previous_key")
+        changes = changes.drop("total", "total_key").with_columns(
+            (pl.col("opinions") / total if total else pl.lit(None, pl.Float64)).alias("share")
+        )
+    limit = suppress.threshold(role, medium) or 0
+    change = 100.0 * (pl.col("opinions") - pl.col("previous")) / pl.col("previous")
+    changes = changes.with_columns(
+        (pl.col("opinions") < limit).alias("suppressed"),
+        pl.when((pl.col("previous") < limit) | (pl.col("opinions") < limit) | (pl.col("previous") == 0))
+        .then(None)
+        .otherwise(change)
+        .alias("change_pct"),
+    ).with_columns(
+        *(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in ("opinions", "share")),
+        pl.when(pl.col("previous") < limit).then(None).otherwise(pl.col("previous")).alias("previous"),
+    )
+    if keyed:  # shown fields by their perturbed count, hidden ones after them
+        changes = changes.sort(["suppressed", "opinions", "field_code"], descending=[False, True, False],
+                               nulls_last=True)  # fmt: skip
+    return changes
+
+
+def density(found: hexbins.Density, role: str, medium: suppress.Medium) -> hexbins.Density:
+    """hexbins.density under the role's rule: for the roles with a threshold (`found` from density(...,
+    cell_keys=True)) every hexagon's count and the three counts by origin of the position are perturbed, and
+    hexagons whose perturbed count is below the threshold are left off the map (a drawn hexagon without its
+    count would still say a few opinions came from there); hidden origin counts are None."""
+    if not needs_keys(role, medium):
+        return replace(found, cells=found.cells.drop("cell_key", strict=False), keys=None)
+    if found.keys is None or "cell_key" not in found.cells.columns:
+        raise ValueError("protected hexagons need their cell keys: hexbins.density(..., cell_keys=True)")
+    cells = suppress.suppress(found.cells, role, medium, count="count", key="cell_key")
+    cells = cells.filter(~pl.col("suppressed")).drop("suppressed").sort(["count", "hex"], descending=[True, False])
+    shown = {
+        name: suppress.value(getattr(found, name), role, medium, key=found.keys[name], keyed=True)
+        for name in ("own_location", "commune_centroid", "not_placed")
+    }
+    return replace(found, cells=cells, keys=None, **shown)
 
 
 # Shared helpers ----------------------------------------------------------------------------------------------

@@ -47,13 +47,13 @@ def _emerging(path: str, scope: Scope, filters: Filters, cell_keys: bool = False
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _density(path: str, scope: Scope, filters: Filters) -> hexbins.Density:
-    return hexbins.density(data.connection_at(path), scope, filters)
+def _density(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> hexbins.Density:
+    return hexbins.density(data.connection_at(path), scope, filters, cell_keys=cell_keys)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _field_changes(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return concerns.field_changes(data.connection_at(path), scope, filters)
+def _field_changes(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> pl.DataFrame:
+    return concerns.field_changes(data.connection_at(path), scope, filters, cell_keys=cell_keys)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
@@ -96,13 +96,24 @@ def area_name(scope: Scope, filters: Filters) -> str | None:
 
 
 def density(scope: Scope, filters: Filters) -> hexbins.Density:
-    """See analytics.hexbins.density."""
-    return _density(data.current_path(), scope, filters)
+    """See analytics.hexbins.density, under the viewer's on-screen rule (analytics.protected.density)."""
+    from analytics import protected
+
+    role = viewer_role()
+    found = _density(data.current_path(), scope, filters, protected.needs_keys(role, "screen"))
+    return protected.density(found, role, "screen")
 
 
 def field_changes(scope: Scope, filters: Filters) -> pl.DataFrame:
-    """See analytics.concerns.field_changes."""
-    return _field_changes(data.current_path(), scope, filters)
+    """See analytics.concerns.field_changes; the fields the viewer may see, under the role's on-screen rule
+    (analytics.protected.field_changes: perturbed counts and changes for the roles with a threshold; hidden
+    fields left out of the chart)."""
+    from analytics import protected
+
+    role = viewer_role()
+    found = _field_changes(data.current_path(), scope, filters, protected.needs_keys(role, "screen"))
+    shown = protected.field_changes(found, role, "screen")
+    return shown.filter(~pl.col("suppressed")).drop("suppressed")
 
 
 def examples(scope: Scope, filters: Filters) -> pl.DataFrame:

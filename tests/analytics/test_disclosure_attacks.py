@@ -19,7 +19,19 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from analytics import brief, campaign, handling, hotspots, overview, protected, public, suppress, trust
+from analytics import (
+    brief,
+    campaign,
+    concerns,
+    handling,
+    hexbins,
+    hotspots,
+    overview,
+    protected,
+    public,
+    suppress,
+    trust,
+)
 from analytics.db import open_warehouse
 from analytics.filters import Filters
 from analytics.scope import Scope
@@ -469,3 +481,49 @@ def test_map_areas_of_two_periods_one_day_apart_give_noise(con):
     assert hotspots.apply_role(plain, "analyst", "screen")["count"].to_list() == plain["count"].to_list()
     with pytest.raises(ValueError, match="perturbed"):
         hotspots.apply_role(plain, "leader", "screen")
+
+
+def test_the_maps_concerns_chart_shows_perturbed_counts_to_protected_roles(con):
+    """Bản đồ số's "outstanding concerns" chart (ui.data_map.field_changes) showed exact field counts to every
+    role; it now goes through the briefing's rule (protected.field_changes)."""
+    gaps = []
+    for code in overview.provinces(con, Scope.all())["province_code"]:
+        period = Filters(date(2025, 10, 1), date(2025, 12, 31), province_code=code)
+        plain = concerns.field_changes(con, Scope.all(), period)
+        shown = protected.field_changes(concerns.field_changes(con, Scope.all(), period, cell_keys=True), *LEADER)
+        assert not {"cell_key", "previous_key", "total_key"} & set(shown.columns)
+        true = dict(zip(plain["field_code"], plain["opinions"], strict=True))
+        for row in shown.filter(~pl.col("suppressed")).iter_rows(named=True):
+            gaps.append(row["opinions"] - true[row["field_code"]])
+        assert all(n is None for n in shown.filter(pl.col("suppressed"))["opinions"])
+        exact = protected.field_changes(plain, "analyst", "screen")
+        assert exact["opinions"].to_list() == plain["opinions"].to_list()
+    assert len(gaps) >= 12 and any(gaps) and max(map(abs, gaps)) <= BOUND
+
+
+def test_map_hexagons_of_two_periods_one_day_apart_give_noise(con):
+    """The hexagon layer showed every hexagon's exact count, and the counts by origin of the position, to every
+    role; now they are perturbed and small hexagons are left off the map."""
+    start, recovered, truth = date(2025, 4, 1), [], []
+    for offset in range(20, 320, 10):
+        day = start + timedelta(days=offset)
+        periods = (Filters(start, day), Filters(start, day - timedelta(days=1)))
+        exact = [hexbins.density(con, Scope.all(), f) for f in periods]
+        shown = [protected.density(hexbins.density(con, Scope.all(), f, cell_keys=True), "presenter", "screen")
+                 for f in periods]  # fmt: skip
+        cells = [dict(e.cells.iter_rows()) for e in exact]
+        seen = [dict(s.cells.select("hex", "count").iter_rows()) for s in shown]
+        pairs = [(cells[0][c] - cells[1].get(c, 0), seen[0][c], seen[1].get(c)) for c in cells[0] if c in seen[0]]
+        pairs += [(getattr(exact[0], n) - getattr(exact[1], n), getattr(shown[0], n), getattr(shown[1], n))
+                  for n in ("own_location", "commune_centroid", "not_placed")]  # fmt: skip
+        for hidden, a, b in pairs:
+            if 1 <= hidden < 10 and a is not None and b is not None:
+                recovered.append(a - b)
+                truth.append(hidden)
+        assert all(n >= 10 for n in seen[0].values())  # small hexagons are not drawn
+    _judge(recovered, truth)
+    plain = hexbins.density(con, Scope.all(), Filters(start, start + timedelta(days=30)))
+    exact = protected.density(plain, "analyst", "screen")
+    assert exact.cells.equals(plain.cells) and exact.own_location == plain.own_location
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.density(plain, "leader", "screen")
