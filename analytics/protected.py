@@ -8,10 +8,14 @@ areas, agencies, days) get complementary suppression. Exact roles (analyst, data
 unchanged (flags false). Pages pass medium "screen"; commands (`python -m analytics <report> --role R`) and
 briefing packs pass "export".
 
-The Overview's numbers (KPIs, trend, top fields, ranking) and the trust index's respondent counts are also
-perturbed with the ABS cell-key method (analytics.suppress, docs/disclosure-control.md) for the roles with a
-threshold, so that differencing two of them gives noise, not a hidden count: their analytics queries are run
-with `cell_keys=True` for those roles. Rates and shares of shown cells are recomputed from the perturbed
+The Overview's numbers (KPIs, trend, top fields, ranking), the Handling page's (summary, league tables), the
+Listening Month's (days, baselines, levels, provinces, totals), the map's field changes and hexagons and the
+trust index's respondent counts are also perturbed with the ABS cell-key method (analytics.suppress,
+docs/disclosure-control.md) for the roles with a threshold, so that differencing two of them gives noise, not
+a hidden count: their analytics queries are run with `cell_keys=True` for those roles (hot spots and emerging
+rises: analytics.hotspots / analytics.emerging `apply_role`). Kết quả's counts are monthly aggregates without
+records: their cell keys are keyed hashes of the cells' identities (analytics.outcomes.cell_key). Giám sát's
+dialogue counts: suppression only. Rates and shares of shown cells are recomputed from the perturbed
 counts; hidden cells sort last, by code, and carry no rate, share or change.
 """
 
@@ -626,12 +630,37 @@ def _perturb_trust(result: trust.TrustResult) -> trust.TrustResult:
 OUTCOME_COUNTS = ("solidarity_houses", "security_incidents", "mediation_cases", "mediation_resolved")
 
 
+def _perturb_outcomes(frame: pl.DataFrame, role: str, medium: suppress.Medium, value: str) -> pl.DataFrame:
+    """The count indicators' `value` perturbed with their `cell_key` (roles with a threshold; required then:
+    outcomes.*(..., cell_keys=True)); the key dropped for every role."""
+    if needs_keys(role, medium):
+        if "cell_key" not in frame.columns:
+            raise ValueError("protected outcome counts need their cell keys: outcomes.*(..., cell_keys=True)")
+        counts = frame["indicator"].is_in(OUTCOME_COUNTS) if "indicator" in frame.columns else None
+        shown = [
+            float(suppress.perturbed(round(v), k)) if v is not None and (counts is None or counts[i]) else v
+            for i, (v, k) in enumerate(zip(frame[value].to_list(), frame["cell_key"].to_list(), strict=True))
+        ]
+        frame = frame.with_columns(pl.Series(value, shown, dtype=pl.Float64))
+    return frame.drop("cell_key", strict=False)
+
+
 def outcome_summary(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """outcomes.summary under the role's rule: a count indicator's small total is hidden (`suppressed`), and
-    the mediation success rate when either of its counts is."""
+    the mediation success rate when either of its counts is. For the roles with a threshold (`frame` from
+    summary(..., cell_keys=True)) the count totals are perturbed first (cell-key method) and the success rate
+    is resolved ÷ cases of the perturbed totals."""
     limit = suppress.threshold(role, medium)
+    frame = _perturb_outcomes(frame, role, medium, "total")
     if limit is None:
         return frame.with_columns(pl.lit(False).alias("suppressed"))
+    totals = dict(zip(frame["indicator"], frame["total"], strict=True))
+    if totals.get("mediation_cases"):
+        rate = min((totals.get("mediation_resolved") or 0.0) / totals["mediation_cases"], 1.0)
+        frame = frame.with_columns(
+            pl.when(pl.col("indicator") == outcomes.DERIVED).then(pl.lit(rate)).otherwise("latest_rate")
+            .alias("latest_rate")
+        )  # fmt: skip
     small = pl.col("indicator").is_in(OUTCOME_COUNTS) & (pl.col("total").fill_null(0) < limit)
     out = frame.with_columns(small.alias("suppressed"))
     mediation = out.filter(pl.col("indicator").is_in(["mediation_cases", "mediation_resolved"]))
@@ -645,8 +674,11 @@ def outcome_summary(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> 
 
 def outcome_monthly(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """outcomes.monthly under the role's rule: small monthly counts hidden (complementary suppression per
-    indicator: the months add up to the total shown); the success rate of a month with few cases hidden."""
+    indicator: the months add up to the total shown); the success rate of a month with few cases hidden. For
+    the roles with a threshold (`frame` from monthly(..., cell_keys=True)) each month's count is perturbed
+    first (its own cell: the summary total minus the shown months is noisy)."""
     limit = suppress.threshold(role, medium)
+    frame = _perturb_outcomes(frame, role, medium, "value")
     counts = frame.filter(pl.col("indicator").is_in(OUTCOME_COUNTS))
     others = frame.filter(~pl.col("indicator").is_in(OUTCOME_COUNTS))
     counts = suppress.protect(counts, role, medium, count="value", groups=["indicator"]).drop("complementary")
@@ -662,7 +694,9 @@ def outcome_by_province(frame: pl.DataFrame, indicator: str, role: str, medium: 
     """outcomes.by_province of one indicator under the role's rule: for a count indicator, small province
     totals and their rate per 100,000 hidden, with complementary suppression (the provinces add up to the
     total shown). The mediation success rate of a province is hidden when the cases it is built on are few
-    (no total is shown for a rate, so no complement). Household rates and money are shown."""
+    (no total is shown for a rate, so no complement). Household rates and money are shown. For the roles with
+    a threshold (`frame` from by_province(..., cell_keys=True)) a count is perturbed first, its rate per
+    100,000 is of the perturbed count, and provinces are ordered on it, hidden ones after them by code."""
     if indicator == "mediation_success_rate" and "cases" in frame.columns:
         limit = suppress.threshold(role, medium)
         small = frame["cases"].fill_null(0) < limit if limit is not None else pl.repeat(False, frame.height, eager=True)
@@ -670,8 +704,15 @@ def outcome_by_province(frame: pl.DataFrame, indicator: str, role: str, medium: 
             pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in ("value", "cases")
         ).with_columns(small.alias("suppressed"))
     if indicator not in OUTCOME_COUNTS:
-        return frame.with_columns(pl.lit(False).alias("suppressed"))
-    return suppress.protect(frame, role, medium, count="value", dependent=["per_100k"], groups=()).drop("complementary")
+        return frame.with_columns(pl.lit(False).alias("suppressed")).drop("cell_key", strict=False)
+    keyed = needs_keys(role, medium)
+    frame = _perturb_outcomes(frame, role, medium, "value")
+    if keyed and "population" in frame.columns:
+        frame = frame.with_columns(
+            pl.when(pl.col("population") > 0).then(pl.col("value") * 100_000 / pl.col("population")).alias("per_100k")
+        )
+    out = suppress.protect(frame, role, medium, count="value", dependent=["per_100k"], groups=()).drop("complementary")
+    return _hidden_last(out, ["value", "province_code"], [True, False]) if keyed else out
 
 
 def dialogue_totals(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> dict[str, float | int | None]:

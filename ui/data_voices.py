@@ -63,6 +63,14 @@ def _overdue(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
     return handling.overdue_cases(connection_at(path), scope, filters)
 
 
+# handling.overdue_cases' columns, for the roles that get no rows (the query is not even run for them)
+_NO_OVERDUE = pl.DataFrame(
+    schema={"source_system": pl.String, "source_id": pl.String, "received_at": pl.Datetime, "deadline": pl.Date,
+            "deadline_days": pl.Int64, "working_days_late": pl.Int64, "province_code": pl.String,
+            "agency": pl.String, "level": pl.String, "field": pl.String, "status": pl.String, "content": pl.String}
+)  # fmt: skip
+
+
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _campaigns(path: str, scope: Scope) -> pl.DataFrame:
     return campaign.campaigns(connection_at(path), scope)
@@ -136,9 +144,9 @@ def overdue(scope: Scope, filters: Filters) -> pl.DataFrame:
     single cases is a table of counts of one: only roles that see exact numbers get its rows."""
     from ui import auth
 
+    if suppress.threshold(auth.viewer_role(), "screen") is not None:  # not even computed (the page's 1 s budget)
+        return _NO_OVERDUE
     found = _overdue(current_path(), scope, filters)
-    if suppress.threshold(auth.viewer_role(), "screen") is not None:
-        return found.head(0)
     if "content" in found.columns and not auth.viewer().reads_text:
         found = found.with_columns(pl.lit(None, pl.String).alias("content"))
     return found

@@ -26,6 +26,7 @@ from analytics import (
     handling,
     hexbins,
     hotspots,
+    outcomes,
     overview,
     protected,
     public,
@@ -35,6 +36,7 @@ from analytics import (
 from analytics.db import open_warehouse
 from analytics.filters import Filters
 from analytics.scope import Scope
+from tests.fixtures.front import front_warehouse_module  # noqa: F401
 from tests.fixtures.trust import build_trust_warehouse
 
 BOUND = suppress.NOISE_BOUND
@@ -527,3 +529,51 @@ def test_map_hexagons_of_two_periods_one_day_apart_give_noise(con):
     assert exact.cells.equals(plain.cells) and exact.own_location == plain.own_location
     with pytest.raises(ValueError, match="cell keys"):
         protected.density(plain, "leader", "screen")
+
+
+# Kết quả: the period total minus the same total one month shorter -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def front_con(front_warehouse_module):  # noqa: F811
+    connection = open_warehouse(front_warehouse_module.path)
+    yield connection
+    connection.close()
+
+
+def test_outcome_totals_one_month_apart_give_noise(front_con):
+    """The Front's counts are monthly province aggregates: the period filter moves in whole months, so two
+    periods either side of a month boundary isolate one month (hidden on the monthly chart when small)."""
+    con, recovered, truth, before = front_con, [], [], []
+    months = sorted(outcomes.province_month(con, Scope.all())["period"].unique().to_list())[:8]
+    for code in outcomes.populations(con, Scope.all())["province_code"].to_list()[:12]:
+        scope = Scope(code)
+        for month in months[1:]:
+            end = date.fromisoformat(f"{month}-01")
+            periods = (Filters(date.fromisoformat(f"{months[0]}-01"), end),
+                       Filters(date.fromisoformat(f"{months[0]}-01"), end - timedelta(days=1)))  # fmt: skip
+            exact = [dict(zip(*outcomes.summary(con, scope, f).select("indicator", "total"), strict=True))
+                     for f in periods]  # fmt: skip
+            shown = [outcomes.summary(con, scope, f, cell_keys=True) for f in periods]
+            shown = [dict(zip(*protected.outcome_summary(s, "presenter", "screen").select("indicator", "total"),
+                              strict=True)) for s in shown]  # fmt: skip
+            for name in protected.OUTCOME_COUNTS:
+                hidden = exact[0][name] - exact[1][name]  # the month's count
+                if not 1 <= hidden < 10 or shown[0][name] is None or shown[1][name] is None:
+                    continue
+                old = [suppress.value(e[name], "presenter", "screen") for e in exact]  # the rule before
+                before.append(None not in old and old[0] - old[1] == hidden)
+                recovered.append(round(shown[0][name] - shown[1][name]))
+                truth.append(round(hidden))
+    assert before and all(before)
+    _judge(recovered, truth)
+    # a month's count on the monthly chart is the same cell as a one-month period's total: the same value
+    scope, month = Scope("01"), date.fromisoformat(f"{months[3]}-01")
+    one = Filters(month, month + timedelta(days=27))
+    total = protected.outcome_summary(outcomes.summary(con, scope, one, cell_keys=True), *LEADER)
+    chart = protected.outcome_monthly(outcomes.monthly(con, scope, one, cell_keys=True), *LEADER)
+    for name in protected.OUTCOME_COUNTS:
+        t = total.filter(pl.col("indicator") == name)["total"][0]
+        assert t == chart.filter(pl.col("indicator") == name)["value"][0]
+    exact = outcomes.summary(con, scope, one)
+    assert protected.outcome_summary(exact, "analyst", "screen")["total"].equals(exact["total"])

@@ -200,6 +200,7 @@ def test_outcomes_hide_small_counts_of_incidents_and_the_rate_on_them():
                           "mediation_success_rate", "poor_household_rate"],
             "total": [5e9, 4.0, 30.0, 7.0, None, None],
             "latest_rate": [None, None, None, None, 7 / 30, 3.2],
+            "cell_key": [NO_NOISE] * 6,  # as outcomes.summary(..., cell_keys=True) gives it
         }
     )  # fmt: skip
     shown = protected.outcome_summary(summary, "presenter", "screen")
@@ -209,12 +210,16 @@ def test_outcomes_hide_small_counts_of_incidents_and_the_rate_on_them():
     assert values["fund_for_poor_vnd"] == (5e9, None) and values["poor_household_rate"] == (None, 3.2)
     assert values["mediation_cases"] == (30.0, None)
     assert protected.outcome_summary(summary, "analyst", "export")["total"].equals(summary["total"])
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.outcome_summary(summary.drop("cell_key"), "leader", "screen")
 
     provinces = pl.DataFrame(
-        {"province_code": ["01", "79", "04"], "value": [40.0, 25.0, 2.0], "per_100k": [0.5, 0.3, 0.4]}
-    )
+        {"province_code": ["01", "79", "04"], "value": [40.0, 25.0, 2.0], "per_100k": [0.5, 0.3, 0.4],
+         "cell_key": [NO_NOISE] * 3}
+    )  # fmt: skip
     shown = protected.outcome_by_province(provinces, "security_incidents", "leader", "export")
     assert shown["value"].to_list() == [40.0, None, None] and shown["per_100k"].to_list() == [0.5, None, None]
+    assert shown["province_code"].to_list() == ["01", "04", "79"]  # hidden after the shown ones, by code
     success = pl.DataFrame({"province_code": ["01", "79"], "value": [0.8, 0.5], "cases": [40.0, 6.0]})
     hidden = protected.outcome_by_province(success, "mediation_success_rate", "presenter", "screen")
     assert hidden["value"].to_list() == [0.8, None] and hidden["suppressed"].to_list() == [False, True]
@@ -230,6 +235,7 @@ def test_outcomes_hide_small_counts_of_incidents_and_the_rate_on_them():
             "period": ["2026-01", "2026-02", "2026-01", "2026-02", "2026-01", "2026-02"],
             "indicator": ["mediation_cases"] * 2 + ["mediation_success_rate"] * 2 + ["fund_for_poor_vnd"] * 2,
             "value": [40.0, 6.0, 0.8, 0.5, 1e8, 2e8],
+            "cell_key": [NO_NOISE] * 6,
         }
     )
     shown = protected.outcome_monthly(monthly, "presenter", "screen")
