@@ -137,8 +137,10 @@ def _map(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: s
     from analytics import emerging, hotspots
 
     level, province = overview.area_level(scope, filters)
-    table = hotspots.apply_role(hotspots.hotspots(con, scope, filters, level, province), role, MEDIUM)
-    found = emerging.emerging(con, scope, filters)
+    keyed = suppress.threshold(role, MEDIUM) is not None  # counts perturbed as the page shows them
+    table = hotspots.hotspots(con, scope, filters, level, province, perturbed=keyed)
+    table = hotspots.apply_role(table, role, MEDIUM)
+    found = emerging.emerging(con, scope, filters, cell_keys=keyed)
     rises = emerging.apply_role(found.rises, role, MEDIUM)
     tested = table.filter(pl.col("gi_z").is_not_null())
     numbers = (
@@ -164,29 +166,7 @@ def _concerns(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, ro
     from analytics import concerns, protected
 
     keyed = protected.needs_keys(role, MEDIUM)
-    changes = concerns.field_changes(con, scope, filters, cell_keys=keyed)
-    if keyed:
-        total = suppress.perturbed(int(changes["total"][0]), int(changes["total_key"][0])) if changes.height else 0
-        changes = suppress.perturb(changes, role, MEDIUM, count="opinions", key="cell_key")
-        changes = suppress.perturb(changes, role, MEDIUM, count="previous", key="previous_key")
-        changes = changes.drop("total", "total_key").with_columns(
-            (pl.col("opinions") / total if total else pl.lit(None, pl.Float64)).alias("share")
-        )
-    limit = suppress.threshold(role, MEDIUM) or 0
-    change = 100.0 * (pl.col("opinions") - pl.col("previous")) / pl.col("previous")
-    changes = changes.with_columns(
-        (pl.col("opinions") < limit).alias("suppressed"),
-        pl.when((pl.col("previous") < limit) | (pl.col("opinions") < limit) | (pl.col("previous") == 0))
-        .then(None)
-        .otherwise(change)
-        .alias("change_pct"),
-    ).with_columns(
-        *(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in ("opinions", "share")),
-        pl.when(pl.col("previous") < limit).then(None).otherwise(pl.col("previous")).alias("previous"),
-    )
-    if keyed:  # shown fields by their perturbed count, hidden ones after them
-        changes = changes.sort(["suppressed", "opinions", "field_code"], descending=[False, True, False],
-                               nulls_last=True)  # fmt: skip
+    changes = protected.field_changes(concerns.field_changes(con, scope, filters, cell_keys=keyed), role, MEDIUM)
     numbers = tuple(
         Number(
             f"concern_{i + 1}",
@@ -206,20 +186,21 @@ def _concerns(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, ro
 
 
 def _handling(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str) -> Section:
-    from analytics import handling
+    """The Handling page's headline numbers under the role's export rule (analytics.protected.handling_summary:
+    perturbed for the roles with a threshold, the page showing a presenter the same values)."""
+    from analytics import handling, protected
 
-    s = handling.summary(con, scope, filters)
-    rated_hidden = hide_small(s.rated, role)[1]
-    answered_hidden = hide_small(s.answered, role)[1]
+    keyed = protected.needs_keys(role, MEDIUM)
+    s = protected.handling_summary(handling.summary(con, scope, filters, cell_keys=keyed), role, MEDIUM)
+    share_hidden = s.on_time_share is None and bool(s.due or s.due is None)
     numbers = (
-        count_number("received", s.opinions, role),
-        share_number("handling_on_time", s.on_time, s.due, role, on_time=s.on_time, due=s.due),
-        Number("median_days", None if answered_hidden else s.median_days, "num", answered_hidden, {"n": s.answered}),
-        count_number("overdue", s.overdue, role, as_of=s.as_of),
-        Number("satisfaction", None if rated_hidden else s.satisfaction, "num", rated_hidden, {"n": s.rated}),
+        Number("received", s.opinions, "int", s.opinions is None),
+        Number("handling_on_time", s.on_time_share, "pct", share_hidden, {"on_time": s.on_time, "due": s.due}),
+        Number("median_days", s.median_days, "num", s.answered is None, {"n": s.answered}),
+        Number("overdue", s.overdue, "int", s.overdue is None, {"as_of": s.as_of}),
+        Number("satisfaction", s.satisfaction, "num", s.rated is None, {"n": s.rated}),
     )
-    funnel = _suppress_counts(handling.funnel(s), "opinions", role, ("share",))
-    return Section("handling", numbers, {"summary": s, "funnel": funnel})
+    return Section("handling", numbers, {"summary": s, "funnel": protected.handling_funnel(s)})
 
 
 def _trust(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str) -> Section:

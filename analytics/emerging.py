@@ -12,6 +12,10 @@ Method (stated on the page and in `python -m analytics emerging`):
 - Test: exact conditional test of two Poisson rates, O | O + B ~ Binomial(O + B, g·d / (g·d + D)), one-sided
   (rise). Series with O + B < `MIN_COUNT` are not tested (selection on the total keeps the test valid).
 - Benjamini–Hochberg across every series × window tested; listed when q ≤ `ALPHA` and O ≥ `MIN_COUNT`.
+The test runs on the exact counts (a model output: which series rose). For the roles with a threshold
+(`emerging(..., cell_keys=True)`, `apply_role`) the counts shown with a rise — recent, and the reference
+count behind the expected one — are ABS cell-key perturbed (analytics.suppress, docs/disclosure-control.md),
+the expected count and the ratio are of those, and a rise whose perturbed recent count is hidden is not listed.
 """
 
 from __future__ import annotations
@@ -110,18 +114,27 @@ def rise_tests(counts: pl.DataFrame, *, min_count: int = MIN_COUNT, alpha: float
     )
 
 
-def series_counts(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, spans: list[Window]) -> pl.DataFrame:
-    """Recent and reference counts per commune × field × window (classified, located opinions only)."""
+def series_counts(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, spans: list[Window], *, cell_keys: bool = False
+) -> pl.DataFrame:
+    """Recent and reference counts per commune × field × window (classified, located opinions only); with
+    `cell_keys`, their cell keys (recent_key, reference_key)."""
     scope_sql, scope_params = scope_predicate(scope, "f")
     filter_sql, filter_params = filter_predicate(filters, "f", dates=False, commune=False)
     selects, params = [], {}
     for i, w in enumerate(spans):
         params |= {f"r{i}_from": w.recent_from, f"r{i}_to": w.recent_to, f"b{i}_from": w.reference_from,
                    f"b{i}_to": w.reference_to}  # fmt: skip
+        keys = "".join(
+            f""", (coalesce(sum(record_key) FILTER (WHERE day BETWEEN ${span}{i}_from AND ${span}{i}_to), 0)
+                    % {suppress.KEY_MODULUS})::INTEGER AS {name}_key"""
+            for span, name in (("r", "recent"), ("b", "reference"))
+        )
         selects.append(
             f"""SELECT commune_code, field, {w.days} AS window_days, {w.reference_days} AS reference_days,
                        count(*) FILTER (WHERE day BETWEEN $r{i}_from AND $r{i}_to) AS recent,
                        count(*) FILTER (WHERE day BETWEEN $b{i}_from AND $b{i}_to) AS reference
+                       {keys if cell_keys else ""}
                 FROM base GROUP BY ALL"""
         )
     first = min(min(w.reference_from, w.recent_from) for w in spans)
@@ -131,14 +144,16 @@ def series_counts(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters
         f"""
         WITH base AS (
             SELECT f.commune_code, f.field, f.received_at::DATE AS day
+                   {f", {suppress.record_key_sql('f')} AS record_key" if cell_keys else ""}
             FROM feedback f
             WHERE {scope_sql} AND {filter_sql} AND f.commune_code IS NOT NULL AND f.field IS NOT NULL
               AND f.received_at >= $first AND f.received_at < $last_excl
         )
         {" UNION ALL ".join(selects)}
         """,
-        {**scope_params, **filter_params, **params, "first": first, "last_excl": last + timedelta(days=1)},
-    )
+        {**scope_params, **filter_params, **params, "first": first, "last_excl": last + timedelta(days=1),
+         **(suppress.key_params() if cell_keys else {})},
+    )  # fmt: skip
 
 
 def weekly_counts(
@@ -186,15 +201,20 @@ class Emerging:
     end: date
 
 
-def emerging(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> Emerging:
+KEYED_COLUMNS = ("reference", "reference_days", "scale", "recent_key", "reference_key")
+
+
+def emerging(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, *, cell_keys: bool = False) -> Emerging:
     """The significant rises up to the end of the period, strongest first. `rises` columns: commune_code,
     commune, province_code, province, field, field_vi, field_en, lat, lon, window_days, recent, expected, ratio,
-    p_value, q_value, seasonal, weekly (counts of the last `SPARK_WEEKS` weeks, oldest first)."""
+    p_value, q_value, seasonal, weekly (counts of the last `SPARK_WEEKS` weeks, oldest first). With
+    `cell_keys` (the protected roles: apply_role), also `KEYED_COLUMNS` (what the perturbed expected count is
+    built from)."""
     filters = overview.resolve_period(con, scope, filters)
     info = overview.data_info(con, scope)
     assert filters.date_to is not None
     spans = windows(filters.date_to, info.first_day)
-    counts = series_counts(con, scope, filters, spans)
+    counts = series_counts(con, scope, filters, spans, cell_keys=cell_keys)
     seasonal = {w.days: w.seasonal for w in spans}
     tested = rise_tests(counts)
     hits = tested.filter("significant").with_columns(
@@ -221,6 +241,7 @@ def emerging(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> 
         .select(
             "commune_code", "commune", "province_code", "province", "field", "field_vi", "field_en", "lat", "lon",
             "window_days", "recent", "expected", "ratio", "p_value", "q_value", "seasonal", "weekly",
+            *(KEYED_COLUMNS if cell_keys else ()),
         )
     )  # fmt: skip
     return Emerging(rises, int(tested["tested"].sum()), all(w.seasonal for w in spans), filters.date_to)
@@ -228,7 +249,19 @@ def emerging(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> 
 
 def apply_role(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """The role's small-count rule: hidden recent counts drop the row (a listed rise without its count
-    would still reveal a small number); weekly sparklines are kept only for exact roles."""
+    would still reveal a small number); weekly sparklines are kept only for exact roles. For the roles with a
+    threshold (`frame` from emerging(..., cell_keys=True)) the recent and reference counts are perturbed first,
+    the expected count and ratio recomputed from them, and the threshold applies to the perturbed recent."""
+    if suppress.threshold(role, medium) is not None:
+        if "recent_key" not in frame.columns:
+            raise ValueError("protected rises need their cell keys: emerging(..., cell_keys=True)")
+        frame = suppress.perturb(frame, role, medium, count="recent", key="recent_key")
+        frame = suppress.perturb(frame, role, medium, count="reference", key="reference_key")
+        expected = pl.col("scale") * pl.col("reference") * pl.col("window_days") / pl.col("reference_days")
+        frame = frame.with_columns(expected.alias("expected")).with_columns(
+            pl.when(pl.col("expected") > 0).then(pl.col("recent") / pl.col("expected")).alias("ratio")
+        )
+    frame = frame.drop(KEYED_COLUMNS, strict=False)
     marked = suppress.suppress(frame, role, medium, count="recent", dependent=["expected", "ratio"])
     kept = marked.filter(~pl.col("suppressed"))
     if suppress.threshold(role, medium) is not None:
@@ -239,7 +272,8 @@ def apply_role(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.Da
 def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]) -> pl.DataFrame:
     """`python -m analytics emerging`: the significant rises, the role's export rule; weekly counts as text."""
     argparse.ArgumentParser(prog="python -m analytics emerging").parse_args(extra)
-    frame = apply_role(emerging(con, scope, filters).rises, role, "export")
+    keyed = suppress.threshold(role, "export") is not None
+    frame = apply_role(emerging(con, scope, filters, cell_keys=keyed).rises, role, "export")
     return frame.with_columns(pl.col("weekly").cast(pl.List(pl.String)).list.join(" ").alias("weekly")).drop(
         "suppressed"
     )

@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import polars as pl
 
-from analytics import workdays
+from analytics import suppress, workdays
 from analytics.db import query
 from analytics.filters import Filters, filter_predicate
 from analytics.overview import as_of_and_first_day
@@ -47,6 +47,8 @@ class Summary:
     rated: int
     satisfaction: float | None
     as_of: datetime
+    # the counts' cell keys by field name (analytics.suppress; None unless computed with cell_keys=True)
+    keys: dict[str, int] | None = None
 
     @property
     def on_time_share(self) -> float | None:
@@ -97,15 +99,16 @@ def _calendar(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) ->
     )
 
 
-def _handled_cte(scope: Scope, filters: Filters) -> tuple[str, dict]:
+def _handled_cte(scope: Scope, filters: Filters, cell_keys: bool = False) -> tuple[str, dict]:
     """`handled`: one row per opinion under scope and filters (received on a calendar day), with its response
-    time, deadline and deadline ordinal. Reads the `_Calendar` tables."""
+    time, deadline and deadline ordinal (and its `record_key` with `cell_keys`). Reads the `_Calendar` tables."""
     scope_sql, scope_params = scope_predicate(scope, "f")
     filter_sql, filter_params = filter_predicate(filters, "f")
+    record_key = f"{suppress.record_key_sql('f')} AS record_key," if cell_keys else ""
     sql = f"""
         handled AS (
             SELECT f.source_system, f.source_id, f.received_at, f.province_code, f.field, f.level, f.agency,
-                   f.status, f.satisfaction, f.content,
+                   f.status, f.satisfaction, f.content, {record_key}
                    f.forwarded_at IS NOT NULL OR f.status <> 'received' AS forwarded,
                    least(f.answered_at, f.resolved_at) AS responded_at,
                    f.resolved_at IS NOT NULL OR f.status = 'resolved' AS resolved,
@@ -118,16 +121,45 @@ def _handled_cte(scope: Scope, filters: Filters) -> tuple[str, dict]:
              AND c.working_days = coalesce(r.working_days, {workdays.DEFAULT_WORKING_DAYS})
             WHERE {scope_sql} AND {filter_sql}
         )"""
-    return sql, {**scope_params, **filter_params}
+    return sql, {**scope_params, **filter_params, **(suppress.key_params() if cell_keys else {})}
 
 
 _COUNTS = ["received", "forwarded", "answered", "resolved", "due", "on_time", "overdue", "rated", "satisfaction_sum"]
+# The rows each count of the histogram counts (the same conditions as its SQL below): their record keys are
+# summed into the count's cell key for the protected roles (analytics.suppress, docs/disclosure-control.md).
+_COUNTED = {
+    "received": None,
+    "forwarded": "forwarded",
+    "answered": "responded_at IS NOT NULL",
+    "resolved": "resolved",
+    "due": "responded_at IS NOT NULL OR deadline < $as_of_day",
+    "on_time": "responded_at::DATE <= deadline",
+    "overdue": "responded_at IS NULL AND status <> 'rejected' AND deadline < $as_of_day",
+    "rated": "satisfaction IS NOT NULL",
+}
+# Summary field -> league/histogram count
+_SUMMARY_COUNTS = {"opinions": "received", **{c: c for c in _COUNTED if c != "received"}}
 
 
-def _histogram(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, cal: _Calendar) -> pl.DataFrame:
+def _key_sums(cell_keys: bool) -> str:
+    """The histogram's `<count>_key` columns: its rows' record keys summed per count, mod 256 (with `cell_keys`)."""
+    if not cell_keys:
+        return ""
+    sums = (
+        f"(coalesce(sum(record_key){f' FILTER (WHERE {where})' if where else ''}, 0) % {suppress.KEY_MODULUS})"
+        f"::INTEGER AS {count}_key"
+        for count, where in _COUNTED.items()
+    )
+    return "".join(f",\n                   {item}" for item in sums)
+
+
+def _histogram(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, cal: _Calendar, cell_keys: bool = False
+) -> pl.DataFrame:
     """The one scan: counts per (agency, province, day bucket of the answer time), with the bucket's shortest
-    and longest answer in seconds (bucket null = not answered). Everything else is summed from it."""
-    cte, params = _handled_cte(scope, filters)
+    and longest answer in seconds (bucket null = not answered), and with `cell_keys` each count's cell key
+    (`<count>_key`). Everything else is summed from it."""
+    cte, params = _handled_cte(scope, filters, cell_keys)
     return query(
         con,
         f"""WITH {cte}
@@ -144,7 +176,7 @@ def _histogram(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, c
                    count(satisfaction) AS rated,
                    coalesce(sum(satisfaction), 0)::BIGINT AS satisfaction_sum,
                    min(seconds_to_answer) AS lo,
-                   max(seconds_to_answer) AS hi
+                   max(seconds_to_answer) AS hi{_key_sums(cell_keys)}
             FROM handled
             GROUP BY ALL""",
         {**params, "as_of_day": cal.as_of.date()},
@@ -259,8 +291,11 @@ def _medians(
 
 
 def _tally(histogram: pl.DataFrame, medians: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Counts per group of `keys` (one row when there are none), the median days and the mean satisfaction."""
+    """Counts per group of `keys` (one row when there are none), the median days and the mean satisfaction;
+    with the histogram's cell keys, each count's `<count>_key` too (the sum of its rows' keys mod 256)."""
+    key_columns = [f"{c}_key" for c in _COUNTED if f"{c}_key" in histogram.columns]
     sums = [pl.col(c).sum() for c in _COUNTS]
+    sums += [(pl.col(k).cast(pl.Int64).sum() % suppress.KEY_MODULUS).cast(pl.Int32).alias(k) for k in key_columns]
     if keys:
         counts = histogram.group_by(keys).agg(sums).join(medians, on=keys, how="left")
     else:
@@ -272,11 +307,13 @@ def _tally(histogram: pl.DataFrame, medians: pl.DataFrame, keys: list[str]) -> p
         pl.col("median_days").cast(pl.Float64),
         pl.col("rated").cast(pl.Int64),
         pl.when(pl.col("rated") > 0).then(pl.col("satisfaction_sum") / pl.col("rated")).alias("satisfaction"),
+        *key_columns,
     )
 
 
 def _summary(totals: pl.DataFrame, as_of: datetime) -> Summary:
     row = totals.row(0, named=True)
+    keyed = "received_key" in totals.columns
     return Summary(
         opinions=row["received"],
         forwarded=row["forwarded"],
@@ -289,6 +326,7 @@ def _summary(totals: pl.DataFrame, as_of: datetime) -> Summary:
         rated=row["rated"],
         satisfaction=row["satisfaction"],
         as_of=as_of,
+        keys={name: row[f"{count}_key"] for name, count in _SUMMARY_COUNTS.items()} if keyed else None,
     )
 
 
@@ -303,19 +341,24 @@ def _ranked(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, keys: list[str]
 
 
 def _compute(
-    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, groupings: dict[str, list[str]]
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    filters: Filters,
+    groupings: dict[str, list[str]],
+    cell_keys: bool = False,
 ) -> tuple[dict[str, pl.DataFrame], datetime]:
-    """Per grouping (name → keys; [] = everything): the league columns, from one scan (plus, for exact
-    medians, one narrow read of the few answer-time buckets that need it)."""
+    """Per grouping (name → keys; [] = everything): the league columns (and with `cell_keys` the counts' cell
+    keys), from one scan (plus, for exact medians, one narrow read of the few answer-time buckets that need it)."""
     cal = _calendar(con, scope, filters)
-    histogram = _histogram(con, scope, filters, cal)
+    histogram = _histogram(con, scope, filters, cal, cell_keys)
     medians = _medians(con, scope, filters, cal, histogram, groupings)
     return {name: _tally(histogram, medians[name], keys) for name, keys in groupings.items()}, cal.as_of
 
 
-def summary(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> Summary:
-    """Funnel counts, on-time share, overdue count, median days to answer and satisfaction (see module doc)."""
-    tables, as_of = _compute(con, scope, filters, {"": []})
+def summary(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, *, cell_keys: bool = False) -> Summary:
+    """Funnel counts, on-time share, overdue count, median days to answer and satisfaction (see module doc).
+    With `cell_keys` (protected roles: analytics.protected.handling_summary), the counts' cell keys in `keys`."""
+    tables, as_of = _compute(con, scope, filters, {"": []}, cell_keys)
     return _summary(tables[""], as_of)
 
 
@@ -328,22 +371,32 @@ def funnel(s: Summary) -> pl.DataFrame:
 
 
 def league(
-    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, by: str = "agency", min_due: int = 20
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    filters: Filters,
+    by: str = "agency",
+    min_due: int = 20,
+    *,
+    cell_keys: bool = False,
 ) -> pl.DataFrame:
     """Per handling agency, province, or both (`by` = 'agency' | 'province' | 'agency,province'): received,
     answered, due, on_time, on_time_share (null below `min_due` due opinions: too few to rank), median_days,
-    overdue, rated, satisfaction. Sorted best first (on-time share, then due, then the key)."""
+    overdue, rated, satisfaction. Sorted best first (on-time share, then due, then the key). With `cell_keys`
+    (protected roles: analytics.protected.league), each count's cell key as `<count>_key`."""
     keys = [k.strip() for k in by.split(",")]
     if not keys or any(k not in GROUPS for k in keys):
         raise ValueError(f"by must name agency and/or province, got {by!r}")
-    tables, _ = _compute(con, scope, filters, {"league": keys})
+    tables, _ = _compute(con, scope, filters, {"league": keys}, cell_keys)
     return _ranked(con, tables["league"], keys, min_due)
 
 
-def figures(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, min_due: int = 20) -> Figures:
-    """`summary`, `league(by='agency')` and `league(by='province')` together, from one scan (what the page shows)."""
+def figures(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, min_due: int = 20, *, cell_keys: bool = False
+) -> Figures:
+    """`summary`, `league(by='agency')` and `league(by='province')` together, from one scan (what the page
+    shows); with `cell_keys`, the counts' cell keys too (as `summary` and `league` give them)."""
     groupings = {"": [], "agency": ["agency"], "province": ["province"]}
-    tables, as_of = _compute(con, scope, filters, groupings)
+    tables, as_of = _compute(con, scope, filters, groupings, cell_keys)
     return Figures(
         summary=_summary(tables[""], as_of),
         by_agency=_ranked(con, tables["agency"], ["agency"], min_due),

@@ -16,6 +16,9 @@ Method (stated on the "Bản đồ số" page and in `python -m analytics hotspo
    1e-5, small enough for Benjamini–Hochberg across the 3,321 communes.
 5. Classes from the BH q-value and the sign of z: hot/cold at 99% (q ≤ 0.01), 95% (q ≤ 0.05), 90% (q ≤ 0.10),
    otherwise not significant; `suppressed` where the viewer's role hides the area's small count.
+For the roles with a threshold (`hotspots(..., perturbed=True)`) every area's count is its ABS cell-key
+perturbed count (analytics.suppress, docs/disclosure-control.md) and the rates and every statistic above are
+computed from those counts, so no shown figure (a rate, a smoothed rate, a z-score) gives an exact count back.
 """
 
 from __future__ import annotations
@@ -266,7 +269,10 @@ def hotspot_table(
 
 def apply_role(table: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """The small-count rule of `role`: areas with a hidden count lose their count, rates and statistics and
-    get hotspot = "suppressed"."""
+    get hotspot = "suppressed". For the roles with a threshold `table` must come from hotspots(...,
+    perturbed=True) (its counts perturbed, the threshold applying to them)."""
+    if suppress.threshold(role, medium) is not None and not ("perturbed" in table.columns and table["perturbed"].all()):
+        raise ValueError("protected hot spots need perturbed counts: hotspots(..., perturbed=True)")
     hidden = suppress.suppress(
         table,
         role,
@@ -283,29 +289,62 @@ def apply_role(table: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.Da
 
 
 def area_counts(
-    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, level: str, province_code: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    filters: Filters,
+    level: str,
+    province_code: str | None = None,
+    *,
+    cell_keys: bool = False,
 ) -> pl.DataFrame:
     """Opinions and population per area (overview.rate_by_area): provinces of the country, the communes of
-    `province_code`, or (level commune, no province) every commune of the provinces in scope."""
+    `province_code`, or (level commune, no province) every commune of the provinces in scope. With
+    `cell_keys`, each area's cell key (`cell_key`)."""
     if level not in ("province", "commune"):
         raise ValueError(f"unknown level {level!r}")
+    rate = functools.partial(overview.rate_by_area, con, scope, cell_keys=cell_keys)
     if level == "province" and scope.province_code is None:
-        return overview.rate_by_area(con, scope, replace(filters, province_code=None, commune_code=None))
+        return rate(replace(filters, province_code=None, commune_code=None))
     if province_code is not None:
-        return overview.rate_by_area(con, scope, replace(filters, province_code=province_code, commune_code=None))
+        return rate(replace(filters, province_code=province_code, commune_code=None))
     parts = [
-        overview.rate_by_area(con, scope, replace(filters, province_code=code, commune_code=None))
+        rate(replace(filters, province_code=code, commune_code=None))
         for code in overview.provinces(con, scope)["province_code"].to_list()
     ]
-    return pl.concat(parts) if parts else overview.rate_by_area(con, scope, filters)
+    return pl.concat(parts) if parts else rate(filters)
+
+
+def perturb_areas(areas: pl.DataFrame) -> pl.DataFrame:
+    """area_counts(..., cell_keys=True) with each area's opinions perturbed by its cell key and the rate per
+    100,000 recomputed from them (the key dropped)."""
+    shown = [suppress.perturbed(n, k) for n, k in zip(areas["opinions"], areas["cell_key"], strict=True)]
+    return (
+        areas.with_columns(pl.Series("opinions", shown, dtype=areas.schema["opinions"]))
+        .with_columns(
+            pl.when(pl.col("population") > 0)
+            .then(pl.col("opinions") * overview.PER_PEOPLE / pl.col("population"))
+            .alias("rate_per_100k")
+        )
+        .drop("cell_key")
+    )
 
 
 def hotspots(
-    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, level: str, province_code: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    scope: Scope,
+    filters: Filters,
+    level: str,
+    province_code: str | None = None,
+    *,
+    perturbed: bool = False,
 ) -> pl.DataFrame:
     """One row per area: code, name, level, count, population, population_estimated, rate_per_100k,
-    smoothed_rate, gi_z, p_value, q_value, hotspot, island — before any role's small-count rule."""
-    areas = area_counts(con, scope, filters, level, province_code)
+    smoothed_rate, gi_z, p_value, q_value, hotspot, island, perturbed — before any role's small-count rule.
+    With `perturbed` (the roles with a threshold: apply_role requires it), the counts are cell-key perturbed
+    and the rates and statistics computed from them."""
+    areas = area_counts(con, scope, filters, level, province_code, cell_keys=perturbed)
+    if perturbed:
+        areas = perturb_areas(areas)
     area_level = areas["level"][0] if areas.height else level
     province = scope.province_code or (province_code if area_level == "commune" else None)
     if area_level == "commune" and province is None:
@@ -315,7 +354,7 @@ def hotspots(
     table = hotspot_table(areas, boundaries).rename({"opinions": "count"})
     return table.select(
         "code", "name", "level", "count", "population", "population_estimated", "population_source", "rate_per_100k",
-        "smoothed_rate", "gi_z", "p_value", "q_value", "hotspot", "island",
+        "smoothed_rate", "gi_z", "p_value", "q_value", "hotspot", "island", pl.lit(perturbed).alias("perturbed"),
     ).sort("code")  # fmt: skip
 
 
@@ -333,5 +372,7 @@ def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role:
     parser.add_argument("--level", choices=("province", "commune"), default="province")
     args = parser.parse_args(extra)
     period = overview.resolve_period(con, scope, filters)
-    table = apply_role(hotspots(con, scope, period, args.level, period.province_code), role, "export")
+    keyed = suppress.threshold(role, "export") is not None
+    table = hotspots(con, scope, period, args.level, period.province_code, perturbed=keyed)
+    table = apply_role(table, role, "export")
     return table.select(*CONTRACT_COLUMNS, "population_estimated", "suppressed")

@@ -2,6 +2,11 @@
 and spent, solidarity houses, poor and near-poor household rates, security incidents, mediation cases and
 success (mediation_resolved / mediation_cases). Counts and money add up over communes and months; rates
 (unit '%') are averaged over the areas that report them, weighted by population.
+
+With `cell_keys=True` (the protected roles: analytics.protected.outcome_*), every figure comes with a
+`cell_key`: the data are monthly aggregates with no record to key, so — as for the trust index's survey cells —
+the key is a keyed hash of the cell's identity (indicator, the provinces and the first and last month it sums:
+analytics.suppress.identity_key). The same cell always gets the same key, however it was queried.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import argparse
 import duckdb
 import polars as pl
 
+from analytics import suppress
 from analytics.db import query
 from analytics.filters import Filters
 from analytics.scope import Scope, scope_predicate
@@ -70,9 +76,15 @@ def province_month(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filter
     return frame.sort("period", "province_code", "indicator")
 
 
-def summarise(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
+def cell_key(indicator: str, provinces: list[str], first: str | None, last: str | None) -> int:
+    """The cell key of `indicator` summed over `provinces` and the months `first`..`last` (see module doc)."""
+    return suppress.identity_key("outcome", indicator, ",".join(sorted(set(provinces))), first, last)
+
+
+def summarise(frame: pl.DataFrame, population: pl.DataFrame, *, cell_keys: bool = False) -> pl.DataFrame:
     """Per indicator over the frame's months and provinces: total (counts, money; null for rates), the
-    population-weighted mean of the latest month (rates), and the months covered."""
+    population-weighted mean of the latest month (rates), and the months covered (with `cell_keys`, each
+    total's `cell_key`)."""
     weighted = frame.join(population, on="province_code", how="left")
     rows = []
     for indicator, group in weighted.group_by("indicator", maintain_order=True):
@@ -94,10 +106,13 @@ def summarise(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
                 "first_period": group["period"].min(),
                 "last_period": group["period"].max(),
                 "provinces": group["province_code"].n_unique(),
+                "cell_key": cell_key(name, group["province_code"].to_list(), group["period"].min(),
+                                     group["period"].max()),
             }
-        )
+        )  # fmt: skip
     out = pl.DataFrame(rows, schema={"indicator": pl.String, "total": pl.Float64, "latest_rate": pl.Float64,
-                                     "first_period": pl.String, "last_period": pl.String, "provinces": pl.Int64})  # fmt: skip
+                                     "first_period": pl.String, "last_period": pl.String, "provinces": pl.Int64,
+                                     "cell_key": pl.Int64})  # fmt: skip
     cases = out.filter(pl.col("indicator") == "mediation_cases")["total"]
     resolved = out.filter(pl.col("indicator") == "mediation_resolved")["total"]
     if cases.len() and resolved.len() and cases[0]:
@@ -107,7 +122,7 @@ def summarise(frame: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
             .otherwise(pl.col("latest_rate"))
             .alias("latest_rate")
         )
-    return out
+    return out if cell_keys else out.drop("cell_key")
 
 
 def populations(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
@@ -120,29 +135,43 @@ def populations(con: duckdb.DuckDBPyConnection, scope: Scope) -> pl.DataFrame:
     )
 
 
-def summary(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> pl.DataFrame:
+def summary(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, *, cell_keys: bool = False) -> pl.DataFrame:
     """The headline figures of the period (see `summarise`)."""
-    return summarise(province_month(con, scope, filters), populations(con, scope))
+    return summarise(province_month(con, scope, filters), populations(con, scope), cell_keys=cell_keys)
 
 
-def monthly(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> pl.DataFrame:
-    """Per month and indicator over the provinces in view: counts summed, rates population-weighted."""
+def monthly(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, *, cell_keys: bool = False) -> pl.DataFrame:
+    """Per month and indicator over the provinces in view: counts summed, rates population-weighted (with
+    `cell_keys`, each month's `cell_key`)."""
     frame = province_month(con, scope, filters).join(populations(con, scope), on="province_code", how="left")
     rate = pl.col("indicator").is_in(list((*RATES, DERIVED)))
-    return (
+    out = (
         frame.group_by("period", "indicator")
         .agg(
             pl.col("value").sum().alias("sum"),
             ((pl.col("value") * pl.col("population")).sum() / pl.col("population").sum()).alias("weighted"),
+            pl.col("province_code").alias("_provinces"),
         )
-        .select("period", "indicator", pl.when(rate).then(pl.col("weighted")).otherwise(pl.col("sum")).alias("value"))
+        .select(
+            "period",
+            "indicator",
+            pl.when(rate).then(pl.col("weighted")).otherwise(pl.col("sum")).alias("value"),
+            "_provinces",
+        )  # fmt: skip
         .sort("indicator", "period")
     )
+    if not cell_keys:
+        return out.drop("_provinces")
+    keys = [cell_key(i, codes, p, p) for p, i, codes in out.select("period", "indicator", "_provinces").iter_rows()]
+    return out.with_columns(pl.Series("cell_key", keys, dtype=pl.Int64)).drop("_provinces")
 
 
-def by_province(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, indicator: str) -> pl.DataFrame:
+def by_province(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, indicator: str, *, cell_keys: bool = False
+) -> pl.DataFrame:
     """One indicator per province over the period: total (counts) or latest value (rates), and per 100,000
-    people for counts; the mediation success rate comes with its denominator (`cases`, the same month's)."""
+    people for counts; the mediation success rate comes with its denominator (`cases`, the same month's).
+    With `cell_keys`, a count's `cell_key` per province."""
     frame = province_month(con, scope, filters).filter(pl.col("indicator") == indicator)
     pops = populations(con, scope)
     if indicator in (*RATES, DERIVED):
@@ -160,7 +189,13 @@ def by_province(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, 
                 .drop("period")
             )
     else:
-        out = frame.group_by("province_code").agg(pl.col("value").sum())
+        out = frame.group_by("province_code").agg(pl.col("value").sum(), pl.col("period").min().alias("_first"),
+                                                  pl.col("period").max().alias("_last"))  # fmt: skip
+        keys = [
+            cell_key(indicator, [c], a, b) for c, a, b in out.select("province_code", "_first", "_last").iter_rows()
+        ]
+        out = out.with_columns(pl.Series("cell_key", keys, dtype=pl.Int64)).drop("_first", "_last")
+        out = out if cell_keys else out.drop("cell_key")
     return (
         out.join(pops, on="province_code", how="left")
         .with_columns(
@@ -181,7 +216,8 @@ def report(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role:
     parser = argparse.ArgumentParser(prog="python -m analytics outcomes")
     parser.add_argument("--by-province", default=None, choices=(*INDICATORS, DERIVED))
     args = parser.parse_args(extra)
+    keyed = protected.needs_keys(role, "export")
     if args.by_province:
-        found = by_province(con, scope, filters, args.by_province)
+        found = by_province(con, scope, filters, args.by_province, cell_keys=keyed)
         return protected.outcome_by_province(found, args.by_province, role, "export")
-    return protected.outcome_summary(summary(con, scope, filters), role, "export")
+    return protected.outcome_summary(summary(con, scope, filters, cell_keys=keyed), role, "export")

@@ -8,10 +8,14 @@ areas, agencies, days) get complementary suppression. Exact roles (analyst, data
 unchanged (flags false). Pages pass medium "screen"; commands (`python -m analytics <report> --role R`) and
 briefing packs pass "export".
 
-The Overview's numbers (KPIs, trend, top fields, ranking) and the trust index's respondent counts are also
-perturbed with the ABS cell-key method (analytics.suppress, docs/disclosure-control.md) for the roles with a
-threshold, so that differencing two of them gives noise, not a hidden count: their analytics queries are run
-with `cell_keys=True` for those roles. Rates and shares of shown cells are recomputed from the perturbed
+The Overview's numbers (KPIs, trend, top fields, ranking), the Handling page's (summary, league tables), the
+Listening Month's (days, baselines, levels, provinces, totals), the map's field changes and hexagons and the
+trust index's respondent counts are also perturbed with the ABS cell-key method (analytics.suppress,
+docs/disclosure-control.md) for the roles with a threshold, so that differencing two of them gives noise, not
+a hidden count: their analytics queries are run with `cell_keys=True` for those roles (hot spots and emerging
+rises: analytics.hotspots / analytics.emerging `apply_role`). Kết quả's counts are monthly aggregates without
+records: their cell keys are keyed hashes of the cells' identities (analytics.outcomes.cell_key). Giám sát's
+dialogue counts: suppression only. Rates and shares of shown cells are recomputed from the perturbed
 counts; hidden cells sort last, by code, and carry no rate, share or change.
 """
 
@@ -25,7 +29,7 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from analytics import campaign, handling, outcomes, suppress, trust
+from analytics import campaign, handling, hexbins, outcomes, suppress, trust
 from analytics.filters import Filters
 from analytics.overview import Kpis
 from analytics.scope import Scope
@@ -121,6 +125,59 @@ def monthly_trend(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl
     return suppress.protect(frame, role, medium, count="opinions", key=key).drop("cell_key", strict=False)
 
 
+def field_changes(changes: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """concerns.field_changes under the role's rule, with a `suppressed` column (the briefing's concerns and the
+    map's concerns chart). For roles with a threshold (`changes` from field_changes(..., cell_keys=True)) both
+    periods' counts are perturbed (a field's count in the previous period is the cell the previous period's
+    view shows, with the same value), the share is of the perturbed total, the change % is of the perturbed
+    counts, and a field hidden in either period has no change % at all; shown fields are ordered by their
+    perturbed count, hidden ones after them."""
+    keyed = needs_keys(role, medium)
+    if keyed:
+        if "total_key" not in changes.columns:
+            raise ValueError("protected field changes need their cell keys: field_changes(..., cell_keys=True)")
+        total = suppress.perturbed(int(changes["total"][0]), int(changes["total_key"][0])) if changes.height else 0
+        changes = suppress.perturb(changes, role, medium, count="opinions", key="cell_key")
+        changes = suppress.perturb(changes, role, medium, count="previous", key="previous_key")
+        changes = changes.drop("total", "total_key").with_columns(
+            (pl.col("opinions") / total if total else pl.lit(None, pl.Float64)).alias("share")
+        )
+    limit = suppress.threshold(role, medium) or 0
+    change = 100.0 * (pl.col("opinions") - pl.col("previous")) / pl.col("previous")
+    changes = changes.with_columns(
+        (pl.col("opinions") < limit).alias("suppressed"),
+        pl.when((pl.col("previous") < limit) | (pl.col("opinions") < limit) | (pl.col("previous") == 0))
+        .then(None)
+        .otherwise(change)
+        .alias("change_pct"),
+    ).with_columns(
+        *(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in ("opinions", "share")),
+        pl.when(pl.col("previous") < limit).then(None).otherwise(pl.col("previous")).alias("previous"),
+    )
+    if keyed:  # shown fields by their perturbed count, hidden ones after them
+        changes = changes.sort(["suppressed", "opinions", "field_code"], descending=[False, True, False],
+                               nulls_last=True)  # fmt: skip
+    return changes
+
+
+def density(found: hexbins.Density, role: str, medium: suppress.Medium) -> hexbins.Density:
+    """hexbins.density under the role's rule: for the roles with a threshold (`found` from density(...,
+    cell_keys=True)) every hexagon's count and the three counts by origin of the position are perturbed, and
+    hexagons whose perturbed count is below the threshold are left off the map (a drawn hexagon without its
+    count would still say a few opinions came from there); hidden origin counts are None."""
+    if not needs_keys(role, medium):
+        return replace(found, cells=found.cells.drop("cell_key", strict=False), keys=None)
+    if found.keys is None or "cell_key" not in found.cells.columns:
+        raise ValueError("protected hexagons need their cell keys: hexbins.density(..., cell_keys=True)")
+    cells = suppress.suppress(found.cells, role, medium, count="count", key="cell_key")
+    cells = cells.filter(~pl.col("suppressed")).drop("suppressed").sort(["count", "hex"], descending=[True, False])
+    shown = {
+        name: suppress.value(getattr(found, name), role, medium, key=found.keys[name], keyed=True)
+        for name in ("own_location", "commune_centroid", "not_placed")
+    }
+    return replace(found, cells=cells, keys=None, **shown)
+
+
 # Shared helpers ----------------------------------------------------------------------------------------------
 
 
@@ -189,7 +246,9 @@ LEAGUE_COUNTS: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class ShownSummary:
     """handling.Summary under a role's rule: hidden counts are None, and so are the share, median and mean
-    built on them (on-time share on `due` and `on_time`, median days on `answered`, satisfaction on `rated`)."""
+    built on them (on-time share on `due` and `on_time`, median days on `answered`, satisfaction on `rated`).
+    For the roles with a threshold the counts are perturbed (cell-key method) and the share is of the
+    perturbed counts; the median days and mean satisfaction of shown counts are statistics, shown exactly."""
 
     opinions: int | None
     forwarded: int | None
@@ -207,13 +266,18 @@ class ShownSummary:
     def on_time_share(self) -> float | None:
         if self.on_time is None or not self.due:
             return None
-        return self.on_time / self.due
+        return min(self.on_time / self.due, 1.0)  # a perturbed on-time may exceed the perturbed due by noise
 
 
 def handling_summary(found: handling.Summary, role: str, medium: suppress.Medium) -> ShownSummary:
-    """The Handling page's headline numbers with every count under the role's rule."""
+    """The Handling page's headline numbers with every count under the role's rule (perturbed, then
+    thresholded, for the roles with a threshold: `found` must come from handling.summary(..., cell_keys=True))."""
+    keyed = needs_keys(role, medium)
+    if keyed and found.keys is None:
+        raise ValueError("protected handling counts need their cell keys: handling.summary(..., cell_keys=True)")
+    keys = found.keys or {}
     counts = {
-        name: suppress.value(getattr(found, name), role, medium)
+        name: suppress.value(getattr(found, name), role, medium, key=keys.get(name), keyed=keyed)
         for name in ("opinions", "forwarded", "answered", "resolved", "due", "on_time", "overdue", "rated")
     }
     if not found.due:  # nothing due: "0 of 0" hides nothing, the share is undefined anyway
@@ -229,14 +293,21 @@ def handling_summary(found: handling.Summary, role: str, medium: suppress.Medium
 def handling_funnel(shown: ShownSummary) -> pl.DataFrame:
     """received → forwarded → answered → resolved of a protected summary (stage, opinions, share of received,
     suppressed): a hidden stage has no count and no share; with received hidden, no share at all. No
-    complementary suppression: the stages are nested, not parts of a total."""
+    complementary suppression: the stages are nested, not parts of a total (each is its own perturbed cell;
+    a share never exceeds 1)."""
     stages = [("received", shown.opinions), ("forwarded", shown.forwarded), ("answered", shown.answered),
               ("resolved", shown.resolved)]  # fmt: skip
     frame = pl.DataFrame(stages, schema={"stage": pl.String, "opinions": pl.Int64}, orient="row", strict=False)
     return frame.with_columns(
-        (pl.col("opinions") / shown.opinions if shown.opinions else pl.lit(None, pl.Float64)).alias("share"),
+        (pl.col("opinions") / shown.opinions if shown.opinions else pl.lit(None, pl.Float64))
+        .clip(upper_bound=1.0)
+        .alias("share"),
         pl.col("opinions").is_null().alias("suppressed"),
     )
+
+
+def _league_keys(frame: pl.DataFrame) -> list[str]:
+    return [f"{c}_key" for c in LEAGUE_COUNTS if f"{c}_key" in frame.columns]
 
 
 def league(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
@@ -244,40 +315,89 @@ def league(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFr
     (a hidden `due` or `on_time` hides the on-time share; `answered` the median days; `rated` satisfaction; a
     hidden `received` the whole row). The agencies (or provinces) add up to the received total the page shows,
     so `received` gets complementary suppression; agency × province tables are protected per agency and per
-    province. The order (best on-time share first) is kept as handling.league computed it."""
+    province. Exact roles keep the order handling.league computed (best on-time share first).
+
+    For the roles with a threshold (`frame` from handling.league(..., cell_keys=True)) every count is perturbed
+    first, the on-time share of a ranked row (one handling.league gave a share: enough due) is the perturbed
+    on-time over the perturbed due, and rows are ranked on that; ranked rows whose on-time or due count is
+    itself hidden come after them, by key (an exact-share order among them would give their counts back)."""
+    return _league(frame, role, medium).drop("_rank", "_ranked", strict=False)
+
+
+def _league(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """`league`, keeping for the roles with a threshold `_ranked` (handling.league ranked the row) and `_rank`
+    (the perturbed share it is ranked on; null when its own on-time or due count is hidden)."""
+    keyed = needs_keys(role, medium)
+    key_columns = _league_keys(frame)
+    if keyed:
+        if "received_key" not in frame.columns:
+            raise ValueError("protected league tables need their cell keys: handling.league(..., cell_keys=True)")
+        for c in LEAGUE_COUNTS:
+            if c in frame.columns:
+                frame = suppress.perturb(frame, role, medium, count=c, key=f"{c}_key")
+    frame = frame.drop(key_columns, strict=False)
+    ranking = keyed and {"on_time_share", "on_time", "due"} <= set(frame.columns)
+    if ranking:
+        limit = suppress.threshold(role, medium) or 0
+        share = pl.when(pl.col("due") > 0).then(pl.min_horizontal(pl.col("on_time") / pl.col("due"), pl.lit(1.0)))
+        ranked = pl.col("on_time_share").is_not_null()
+        own_small = (pl.col("on_time").fill_null(0) < limit) | (pl.col("due").fill_null(0) < limit)
+        frame = frame.with_columns(
+            pl.when(ranked).then(share).alias("on_time_share"),
+            ranked.alias("_ranked"),
+            pl.when(ranked & ~own_small).then(share).alias("_rank"),
+        )
     keys = [k for k in ("agency", "province") if k in frame.columns]
     totals = [[k] for k in keys] if len(keys) > 1 else [[]]
     counts = {c: deps for c, deps in LEAGUE_COUNTS.items() if c in frame.columns}
     counts = {c: tuple(d for d in deps if d in frame.columns) for c, deps in counts.items()}
-    return hide_counts(frame, role, medium, counts, main="received", totals=totals)
+    out = hide_counts(frame, role, medium, counts, main="received", totals=totals)
+    if not ranking:
+        return out
+    return out.sort(
+        [~pl.col("_ranked"), "_rank", *keys], descending=[False, True, *[False] * len(keys)], nulls_last=True
+    )
 
 
 def league_top_bottom(
     frame: pl.DataFrame, role: str, medium: suppress.Medium, n: int = 5
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The n best and n worst rows of handling.league (ranked on the exact on-time shares, as
-    handling.top_bottom does), shown under the role's rule: a ranked agency whose share is hidden stays in its
-    place with "<10" instead of dropping out of the bottom five."""
+    """The n best and n worst ranked rows of handling.league (those with an on-time share: enough due), shown
+    under the role's rule: a ranked agency whose share is hidden stays in its place with "<10" instead of
+    dropping out of the bottom five. Exact roles: ranked on the exact shares (handling.top_bottom). Roles with
+    a threshold (`frame` with cell keys): ranked on the perturbed shares; a ranked row whose own on-time or
+    due count is hidden comes last, by key (at the bottom of the worst list), never placed by its share."""
     numbered = frame.with_row_index("_row")
-    best, worst = handling.top_bottom(numbered, n)
-    shown = league(numbered, role, medium)
-    pick = lambda part: part.select("_row").join(shown, on="_row", how="left").drop("_row")  # noqa: E731
-    return pick(best), pick(worst)
+    if not needs_keys(role, medium):
+        shown = league(numbered, role, medium)
+        best, worst = handling.top_bottom(numbered, n)
+        pick = lambda part: part.select("_row").join(shown, on="_row", how="left").drop("_row")  # noqa: E731
+        return pick(best), pick(worst)
+    shown = _league(numbered, role, medium)
+    if "_ranked" not in shown.columns:
+        raise ValueError("league_top_bottom needs the on-time share with its on_time and due counts")
+    ranked = shown.filter(pl.col("_ranked"))
+    best = ranked.filter(pl.col("_rank").is_not_null()).head(n)
+    worst = ranked.slice(max(best.height, ranked.height - n)).reverse()
+    return tuple(part.drop("_row", "_rank", "_ranked") for part in (best, worst))  # type: ignore[return-value]
 
 
 def handling_report(
     con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: str, extra: list[str]
 ) -> pl.DataFrame:
     """`python -m analytics handling [--by agency,province] [--min-due N] [--role R]`: the page's league table
-    under the role's export rule (hidden cells empty, `suppressed`/`complementary` flags)."""
+    under the role's export rule (hidden cells empty, `suppressed`/`complementary` flags; counts perturbed for
+    the roles with a threshold)."""
     parser = argparse.ArgumentParser(prog="python -m analytics handling")
     parser.add_argument("--by", default="agency,province")
     parser.add_argument("--min-due", type=int, default=20)
     args = parser.parse_args(extra)
-    table = handling.league(con, scope, filters, by=args.by, min_due=args.min_due)
+    keyed = needs_keys(role, "export")
+    table = handling.league(con, scope, filters, by=args.by, min_due=args.min_due, cell_keys=keyed)
     keys = [c for c in ("province", "province_name", "agency") if c in table.columns]
     columns = [*keys, "received", "answered", "due", "on_time", "on_time_share", "median_days", "overdue", "rated",
                "satisfaction"]  # fmt: skip
+    columns += [f"{c}_key" for c in columns if keyed and c in LEAGUE_COUNTS]
     return league(table.select(columns), role, "export")
 
 
@@ -307,16 +427,51 @@ class CampaignTotals:
         return self.answered / self.opinions
 
 
+def _perturb_counts(frame: pl.DataFrame, role: str, medium: suppress.Medium, counts: Sequence[str]) -> pl.DataFrame:
+    """Each of `counts` perturbed with its `<count>_key` for the roles with a threshold (the keys are required
+    then: query with cell_keys=True); the key columns dropped for every role."""
+    if needs_keys(role, medium):
+        for c in counts:
+            if f"{c}_key" not in frame.columns:
+                raise ValueError(f"protected counts need their cell keys: {c}_key is missing (cell_keys=True)")
+            frame = suppress.perturb(frame, role, medium, count=c, key=f"{c}_key")
+    return frame.drop([f"{c}_key" for c in counts], strict=False)
+
+
+def _campaign_daily(daily: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """campaign.daily with each day's opinions and each weekday's baseline opinions perturbed (roles with a
+    threshold), the baseline recomputed from the latter."""
+    if not needs_keys(role, medium):
+        return daily.drop("opinions_key", "baseline_opinions", "baseline_opinions_key", strict=False)
+    daily = _perturb_counts(daily, role, medium, ["opinions", "baseline_opinions"])
+    return daily.with_columns((pl.col("baseline_opinions") / campaign.BASELINE_WEEKS).alias("baseline")).drop(
+        "baseline_opinions"
+    )
+
+
+def _sum_key(frame: pl.DataFrame, key: str) -> int:
+    """The cell key of the union of the rows' cells (disjoint): the sum of their keys mod 256."""
+    return int(frame[key].cast(pl.Int64).sum() or 0) % suppress.KEY_MODULUS
+
+
 def campaign_totals(view: Mapping[str, pl.DataFrame], role: str, medium: suppress.Medium) -> CampaignTotals:
     """Totals of an exact campaign view (daily, provinces); the baseline is hidden when the opinions it averages
-    (baseline × weeks) are fewer than the threshold, as it would give that small count back."""
+    (baseline × weeks) are fewer than the threshold, as it would give that small count back. For the roles with
+    a threshold (`view` queried with cell_keys=True) the totals are cells of their own (perturbed with the
+    key of all their records, not summed from the perturbed days) and the baseline is of the perturbed
+    weekday counts."""
     daily, provinces = view["daily"], view["provinces"]
-    baseline = float(daily["baseline"].sum())
+    keyed = needs_keys(role, medium)
+    if keyed and not {"opinions_key", "baseline_opinions_key"} <= set(daily.columns):
+        raise ValueError("protected campaign totals need their cell keys: campaign.daily(..., cell_keys=True)")
+    opinions_key = _sum_key(daily, "opinions_key") if keyed else None
+    answered_key = _sum_key(provinces, "answered_key") if keyed else None
+    baseline = float(_campaign_daily(daily, role, medium)["baseline"].sum())
     base_count = round(baseline * campaign.BASELINE_WEEKS)
     return CampaignTotals(
-        opinions=suppress.value(int(daily["opinions"].sum()), role, medium),
+        opinions=suppress.value(int(daily["opinions"].sum()), role, medium, key=opinions_key, keyed=keyed),
         baseline=baseline if suppress.value(base_count, role, medium) is not None or base_count == 0 else None,
-        answered=suppress.value(int(provinces["answered"].sum()), role, medium),
+        answered=suppress.value(int(provinces["answered"].sum()), role, medium, key=answered_key, keyed=keyed),
         population=int(provinces["population"].sum()),
     )
 
@@ -326,9 +481,12 @@ def campaign_view(view: Mapping[str, pl.DataFrame], role: str, medium: suppress.
     when the opinions behind it (baseline × weeks) are few; the days add up to the total shown, hence
     complementary suppression. By level and by province: opinions hidden with their answered count, share and
     rate per 10,000, with complementary suppression (they add up to the total too). Silent communes are
-    counts of places, not of people: shown as they are."""
+    counts of places, not of people: shown as they are. For the roles with a threshold (`view` queried with
+    cell_keys=True) every count is perturbed first (cell-key method) and rates and shares are of the perturbed
+    counts."""
     limit = suppress.threshold(role, medium) or 0
-    daily = suppress.protect(view["daily"], role, medium, count="opinions", groups=()).with_columns(
+    daily = _campaign_daily(view["daily"], role, medium)
+    daily = suppress.protect(daily, role, medium, count="opinions", groups=()).with_columns(
         pl.when((pl.col("baseline") * campaign.BASELINE_WEEKS).round() < limit)
         .then(None)
         .otherwise(pl.col("baseline"))
@@ -338,17 +496,39 @@ def campaign_view(view: Mapping[str, pl.DataFrame], role: str, medium: suppress.
             "provinces": campaign_provinces(view["provinces"], role, medium)}  # fmt: skip
 
 
+def _answered_share() -> pl.Expr:
+    share = pl.min_horizontal(pl.col("answered") / pl.col("opinions"), pl.lit(1.0))
+    return pl.when(pl.col("opinions") > 0).then(share).alias("answered_share")
+
+
 def campaign_levels(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
-    """campaign.by_level under the role's rule (the levels add up to the total: complementary suppression)."""
+    """campaign.by_level under the role's rule (the levels add up to the total: complementary suppression);
+    perturbed first for the roles with a threshold (`frame` from by_level(..., cell_keys=True))."""
+    keyed = needs_keys(role, medium)
+    frame = _perturb_counts(frame, role, medium, ["opinions", "answered"])
+    if keyed:
+        frame = frame.with_columns(_answered_share())
     counts = {"opinions": (), "answered": ("answered_share",)}
     return hide_counts(frame, role, medium, counts, main="opinions", totals=[[]])
 
 
 def campaign_provinces(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """campaign.by_province under the role's rule: opinions with their rate per 10,000 and answered share
-    (complementary suppression: the provinces add up to the total shown)."""
+    (complementary suppression: the provinces add up to the total shown). For the roles with a threshold
+    (`frame` from by_province(..., cell_keys=True)) the counts are perturbed, the rate and share are of the
+    perturbed counts and the provinces are ordered on that rate, hidden ones after them by code."""
+    keyed = needs_keys(role, medium)
+    frame = _perturb_counts(frame, role, medium, ["opinions", "answered"])
+    if keyed:
+        frame = frame.with_columns(
+            (pl.col("opinions") * campaign.PER_PEOPLE / pl.when(pl.col("population") > 0).then(pl.col("population")))
+            .cast(pl.Float64)
+            .alias("per_10k"),
+            _answered_share(),
+        )
     counts = {"opinions": ("per_10k",), "answered": ("answered_share",)}
-    return hide_counts(frame, role, medium, counts, main="opinions", totals=[[]])
+    out = hide_counts(frame, role, medium, counts, main="opinions", totals=[[]])
+    return _hidden_last(out, ["per_10k", "province_code"], [True, False]) if keyed else out
 
 
 # Chỉ số niềm tin ---------------------------------------------------------------------------------------------
@@ -450,12 +630,37 @@ def _perturb_trust(result: trust.TrustResult) -> trust.TrustResult:
 OUTCOME_COUNTS = ("solidarity_houses", "security_incidents", "mediation_cases", "mediation_resolved")
 
 
+def _perturb_outcomes(frame: pl.DataFrame, role: str, medium: suppress.Medium, value: str) -> pl.DataFrame:
+    """The count indicators' `value` perturbed with their `cell_key` (roles with a threshold; required then:
+    outcomes.*(..., cell_keys=True)); the key dropped for every role."""
+    if needs_keys(role, medium):
+        if "cell_key" not in frame.columns:
+            raise ValueError("protected outcome counts need their cell keys: outcomes.*(..., cell_keys=True)")
+        counts = frame["indicator"].is_in(OUTCOME_COUNTS) if "indicator" in frame.columns else None
+        shown = [
+            float(suppress.perturbed(round(v), k)) if v is not None and (counts is None or counts[i]) else v
+            for i, (v, k) in enumerate(zip(frame[value].to_list(), frame["cell_key"].to_list(), strict=True))
+        ]
+        frame = frame.with_columns(pl.Series(value, shown, dtype=pl.Float64))
+    return frame.drop("cell_key", strict=False)
+
+
 def outcome_summary(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """outcomes.summary under the role's rule: a count indicator's small total is hidden (`suppressed`), and
-    the mediation success rate when either of its counts is."""
+    the mediation success rate when either of its counts is. For the roles with a threshold (`frame` from
+    summary(..., cell_keys=True)) the count totals are perturbed first (cell-key method) and the success rate
+    is resolved ÷ cases of the perturbed totals."""
     limit = suppress.threshold(role, medium)
+    frame = _perturb_outcomes(frame, role, medium, "total")
     if limit is None:
         return frame.with_columns(pl.lit(False).alias("suppressed"))
+    totals = dict(zip(frame["indicator"], frame["total"], strict=True))
+    if totals.get("mediation_cases"):
+        rate = min((totals.get("mediation_resolved") or 0.0) / totals["mediation_cases"], 1.0)
+        frame = frame.with_columns(
+            pl.when(pl.col("indicator") == outcomes.DERIVED).then(pl.lit(rate)).otherwise("latest_rate")
+            .alias("latest_rate")
+        )  # fmt: skip
     small = pl.col("indicator").is_in(OUTCOME_COUNTS) & (pl.col("total").fill_null(0) < limit)
     out = frame.with_columns(small.alias("suppressed"))
     mediation = out.filter(pl.col("indicator").is_in(["mediation_cases", "mediation_resolved"]))
@@ -469,8 +674,11 @@ def outcome_summary(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> 
 
 def outcome_monthly(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
     """outcomes.monthly under the role's rule: small monthly counts hidden (complementary suppression per
-    indicator: the months add up to the total shown); the success rate of a month with few cases hidden."""
+    indicator: the months add up to the total shown); the success rate of a month with few cases hidden. For
+    the roles with a threshold (`frame` from monthly(..., cell_keys=True)) each month's count is perturbed
+    first (its own cell: the summary total minus the shown months is noisy)."""
     limit = suppress.threshold(role, medium)
+    frame = _perturb_outcomes(frame, role, medium, "value")
     counts = frame.filter(pl.col("indicator").is_in(OUTCOME_COUNTS))
     others = frame.filter(~pl.col("indicator").is_in(OUTCOME_COUNTS))
     counts = suppress.protect(counts, role, medium, count="value", groups=["indicator"]).drop("complementary")
@@ -486,7 +694,9 @@ def outcome_by_province(frame: pl.DataFrame, indicator: str, role: str, medium: 
     """outcomes.by_province of one indicator under the role's rule: for a count indicator, small province
     totals and their rate per 100,000 hidden, with complementary suppression (the provinces add up to the
     total shown). The mediation success rate of a province is hidden when the cases it is built on are few
-    (no total is shown for a rate, so no complement). Household rates and money are shown."""
+    (no total is shown for a rate, so no complement). Household rates and money are shown. For the roles with
+    a threshold (`frame` from by_province(..., cell_keys=True)) a count is perturbed first, its rate per
+    100,000 is of the perturbed count, and provinces are ordered on it, hidden ones after them by code."""
     if indicator == "mediation_success_rate" and "cases" in frame.columns:
         limit = suppress.threshold(role, medium)
         small = frame["cases"].fill_null(0) < limit if limit is not None else pl.repeat(False, frame.height, eager=True)
@@ -494,8 +704,15 @@ def outcome_by_province(frame: pl.DataFrame, indicator: str, role: str, medium: 
             pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in ("value", "cases")
         ).with_columns(small.alias("suppressed"))
     if indicator not in OUTCOME_COUNTS:
-        return frame.with_columns(pl.lit(False).alias("suppressed"))
-    return suppress.protect(frame, role, medium, count="value", dependent=["per_100k"], groups=()).drop("complementary")
+        return frame.with_columns(pl.lit(False).alias("suppressed")).drop("cell_key", strict=False)
+    keyed = needs_keys(role, medium)
+    frame = _perturb_outcomes(frame, role, medium, "value")
+    if keyed and "population" in frame.columns:
+        frame = frame.with_columns(
+            pl.when(pl.col("population") > 0).then(pl.col("value") * 100_000 / pl.col("population")).alias("per_100k")
+        )
+    out = suppress.protect(frame, role, medium, count="value", dependent=["per_100k"], groups=()).drop("complementary")
+    return _hidden_last(out, ["value", "province_code"], [True, False]) if keyed else out
 
 
 def dialogue_totals(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> dict[str, float | int | None]:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics import emerging, hotspots, suppress
 from analytics.overview import area_level
-from ui import charts, data, data_map, map_charts
+from ui import auth, charts, data, data_map, map_charts
 from ui.filters import current_filters
 from ui.i18n import current_language, fmt_date, fmt_int, fmt_pct, fmt_period, fmt_q, t
 
@@ -66,10 +66,12 @@ if layer == "hexagons":
     st.caption(
         t(
             "map.hex_sources",
-            own=fmt_int(density.own_location, lang),
-            own_share=fmt_pct(density.own_share or 0.0, lang),
-            centroid=fmt_int(density.commune_centroid, lang),
-            unplaced=fmt_int(density.not_placed, lang),
+            own=auth.fmt_count(density.own_location, lang),
+            own_share=fmt_pct(density.own_share or 0.0, lang)
+            if None not in (density.own_location, density.commune_centroid)
+            else "—",
+            centroid=auth.fmt_count(density.commune_centroid, lang),
+            unplaced=auth.fmt_count(density.not_placed, lang),
         )
     )
 else:

@@ -58,14 +58,19 @@ def _monitoring(path: str, scope: Scope, filters: Filters) -> dict[str, object]:
 
 
 @_cache
-def _outcomes(path: str, scope: Scope, filters: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _outcomes(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
     con = connection_at(path)
-    return outcomes.summary(con, scope, filters), outcomes.monthly(con, scope, filters)
+    return (
+        outcomes.summary(con, scope, filters, cell_keys=cell_keys),
+        outcomes.monthly(con, scope, filters, cell_keys=cell_keys),
+    )
 
 
 @_cache
-def _outcome_by_province(path: str, scope: Scope, filters: Filters, indicator: str) -> pl.DataFrame:
-    return outcomes.by_province(connection_at(path), scope, filters, indicator)
+def _outcome_by_province(
+    path: str, scope: Scope, filters: Filters, indicator: str, cell_keys: bool = False
+) -> pl.DataFrame:
+    return outcomes.by_province(connection_at(path), scope, filters, indicator, cell_keys=cell_keys)
 
 
 @_cache
@@ -104,15 +109,16 @@ def _role() -> str:
 
 def outcomes_view(scope: Scope, filters: Filters) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(summary, monthly): see analytics.outcomes; small counts hidden for the viewer's role."""
-    summary, monthly = _outcomes(current_path(), scope, filters)
     role = _role()
+    summary, monthly = _outcomes(current_path(), scope, filters, protected.needs_keys(role, "screen"))
     return protected.outcome_summary(summary, role, "screen"), protected.outcome_monthly(monthly, role, "screen")
 
 
 def outcome_by_province(scope: Scope, filters: Filters, indicator: str) -> pl.DataFrame:
     """See analytics.outcomes.by_province; small counts hidden for the viewer's role."""
-    found = _outcome_by_province(current_path(), scope, filters, indicator)
-    return protected.outcome_by_province(found, indicator, _role(), "screen")
+    role = _role()
+    found = _outcome_by_province(current_path(), scope, filters, indicator, protected.needs_keys(role, "screen"))
+    return protected.outcome_by_province(found, indicator, role, "screen")
 
 
 def milestones_view(scope: Scope, filters: Filters) -> tuple[pl.DataFrame, date]:

@@ -8,7 +8,7 @@ from dataclasses import replace
 import polars as pl
 import streamlit as st
 
-from analytics import concerns, emerging, hexbins, hotspots, overview
+from analytics import concerns, emerging, hexbins, hotspots, overview, suppress
 from analytics.filters import Filters
 from analytics.scope import Scope
 from ui import data
@@ -27,8 +27,10 @@ def viewer_role() -> str:
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _hotspots(path: str, scope: Scope, filters: Filters, level: str, province: str | None) -> pl.DataFrame:
-    return hotspots.hotspots(data.connection_at(path), scope, filters, level, province)
+def _hotspots(
+    path: str, scope: Scope, filters: Filters, level: str, province: str | None, perturbed: bool = False
+) -> pl.DataFrame:
+    return hotspots.hotspots(data.connection_at(path), scope, filters, level, province, perturbed=perturbed)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
@@ -40,18 +42,18 @@ def _boundaries(path: str, scope: Scope, level: str, province: str | None) -> pl
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _emerging(path: str, scope: Scope, filters: Filters) -> emerging.Emerging:
-    return emerging.emerging(data.connection_at(path), scope, filters)
+def _emerging(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> emerging.Emerging:
+    return emerging.emerging(data.connection_at(path), scope, filters, cell_keys=cell_keys)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _density(path: str, scope: Scope, filters: Filters) -> hexbins.Density:
-    return hexbins.density(data.connection_at(path), scope, filters)
+def _density(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> hexbins.Density:
+    return hexbins.density(data.connection_at(path), scope, filters, cell_keys=cell_keys)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _field_changes(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
-    return concerns.field_changes(data.connection_at(path), scope, filters)
+def _field_changes(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> pl.DataFrame:
+    return concerns.field_changes(data.connection_at(path), scope, filters, cell_keys=cell_keys)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
@@ -60,8 +62,10 @@ def _examples(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
 
 
 def hotspot_table(scope: Scope, filters: Filters, level: str, province: str | None, role: str) -> pl.DataFrame:
-    """See analytics.hotspots.hotspots, with the role's on-screen small-count rule applied."""
-    table = _hotspots(data.current_path(), scope, filters, level, province)
+    """See analytics.hotspots.hotspots, with the role's on-screen small-count rule applied (counts perturbed,
+    and the rates and statistics computed from them, for the roles with a threshold)."""
+    keyed = suppress.threshold(role, "screen") is not None
+    table = _hotspots(data.current_path(), scope, filters, level, province, keyed)
     return hotspots.apply_role(table, role, "screen")
 
 
@@ -71,8 +75,9 @@ def boundaries(scope: Scope, level: str, province: str | None) -> pl.DataFrame:
 
 
 def emerging_issues(scope: Scope, filters: Filters, role: str) -> emerging.Emerging:
-    """See analytics.emerging.emerging, with the role's on-screen rule applied to the rises."""
-    found = _emerging(data.current_path(), scope, filters)
+    """See analytics.emerging.emerging, with the role's on-screen rule applied to the rises (perturbed counts
+    for the roles with a threshold)."""
+    found = _emerging(data.current_path(), scope, filters, suppress.threshold(role, "screen") is not None)
     return replace(found, rises=emerging.apply_role(found.rises, role, "screen"))
 
 
@@ -91,13 +96,24 @@ def area_name(scope: Scope, filters: Filters) -> str | None:
 
 
 def density(scope: Scope, filters: Filters) -> hexbins.Density:
-    """See analytics.hexbins.density."""
-    return _density(data.current_path(), scope, filters)
+    """See analytics.hexbins.density, under the viewer's on-screen rule (analytics.protected.density)."""
+    from analytics import protected
+
+    role = viewer_role()
+    found = _density(data.current_path(), scope, filters, protected.needs_keys(role, "screen"))
+    return protected.density(found, role, "screen")
 
 
 def field_changes(scope: Scope, filters: Filters) -> pl.DataFrame:
-    """See analytics.concerns.field_changes."""
-    return _field_changes(data.current_path(), scope, filters)
+    """See analytics.concerns.field_changes; the fields the viewer may see, under the role's on-screen rule
+    (analytics.protected.field_changes: perturbed counts and changes for the roles with a threshold; hidden
+    fields left out of the chart)."""
+    from analytics import protected
+
+    role = viewer_role()
+    found = _field_changes(data.current_path(), scope, filters, protected.needs_keys(role, "screen"))
+    shown = protected.field_changes(found, role, "screen")
+    return shown.filter(~pl.col("suppressed")).drop("suppressed")
 
 
 def examples(scope: Scope, filters: Filters) -> pl.DataFrame:

@@ -45,21 +45,30 @@ def _rising_phrases(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _handling_figures(path: str, scope: Scope, filters: Filters) -> handling.Figures:
-    return handling.figures(connection_at(path), scope, filters)  # summary and both league tables in one pass
+def _handling_figures(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> handling.Figures:
+    # summary and both league tables in one pass; with the cell keys for the protected roles
+    return handling.figures(connection_at(path), scope, filters, cell_keys=cell_keys)
 
 
-def _handling_summary(path: str, scope: Scope, filters: Filters) -> handling.Summary:
-    return _handling_figures(path, scope, filters).summary
+def _handling_summary(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> handling.Summary:
+    return _handling_figures(path, scope, filters, cell_keys).summary
 
 
-def _league(path: str, scope: Scope, filters: Filters, by: str) -> pl.DataFrame:
-    return _handling_figures(path, scope, filters).league(by)
+def _league(path: str, scope: Scope, filters: Filters, by: str, cell_keys: bool = False) -> pl.DataFrame:
+    return _handling_figures(path, scope, filters, cell_keys).league(by)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 def _overdue(path: str, scope: Scope, filters: Filters) -> pl.DataFrame:
     return handling.overdue_cases(connection_at(path), scope, filters)
+
+
+# handling.overdue_cases' columns, for the roles that get no rows (the query is not even run for them)
+_NO_OVERDUE = pl.DataFrame(
+    schema={"source_system": pl.String, "source_id": pl.String, "received_at": pl.Datetime, "deadline": pl.Date,
+            "deadline_days": pl.Int64, "working_days_late": pl.Int64, "province_code": pl.String,
+            "agency": pl.String, "level": pl.String, "field": pl.String, "status": pl.String, "content": pl.String}
+)  # fmt: skip
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
@@ -68,12 +77,12 @@ def _campaigns(path: str, scope: Scope) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
-def _campaign_view(path: str, scope: Scope, filters: Filters) -> dict[str, pl.DataFrame]:
+def _campaign_view(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> dict[str, pl.DataFrame]:
     con = connection_at(path)
     return {
-        "daily": campaign.daily(con, scope, filters),
-        "levels": campaign.by_level(con, scope, filters),
-        "provinces": campaign.by_province(con, scope, filters),
+        "daily": campaign.daily(con, scope, filters, cell_keys=cell_keys),
+        "levels": campaign.by_level(con, scope, filters, cell_keys=cell_keys),
+        "provinces": campaign.by_province(con, scope, filters, cell_keys=cell_keys),
         "silent": campaign.silent_communes(con, scope, filters),
     }
 
@@ -116,13 +125,18 @@ def _role() -> str:
 
 
 def handling_summary(scope: Scope, filters: Filters) -> protected.ShownSummary:
-    """See analytics.handling.summary; counts under the viewer's small-count rule (analytics.protected)."""
-    return protected.handling_summary(_handling_summary(current_path(), scope, filters), _role(), "screen")
+    """See analytics.handling.summary; counts under the viewer's small-count rule (analytics.protected:
+    perturbed for the roles with a threshold)."""
+    role = _role()
+    keys = protected.needs_keys(role, "screen")
+    return protected.handling_summary(_handling_summary(current_path(), scope, filters, keys), role, "screen")
 
 
 def league_top_bottom(scope: Scope, filters: Filters, by: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The best and worst five of the league table (analytics.handling.league), under the viewer's rule."""
-    return protected.league_top_bottom(_league(current_path(), scope, filters, by), _role(), "screen")
+    role = _role()
+    keys = protected.needs_keys(role, "screen")
+    return protected.league_top_bottom(_league(current_path(), scope, filters, by, keys), role, "screen")
 
 
 def overdue(scope: Scope, filters: Filters) -> pl.DataFrame:
@@ -130,9 +144,9 @@ def overdue(scope: Scope, filters: Filters) -> pl.DataFrame:
     single cases is a table of counts of one: only roles that see exact numbers get its rows."""
     from ui import auth
 
+    if suppress.threshold(auth.viewer_role(), "screen") is not None:  # not even computed (the page's 1 s budget)
+        return _NO_OVERDUE
     found = _overdue(current_path(), scope, filters)
-    if suppress.threshold(auth.viewer_role(), "screen") is not None:
-        return found.head(0)
     if "content" in found.columns and not auth.viewer().reads_text:
         found = found.with_columns(pl.lit(None, pl.String).alias("content"))
     return found
@@ -144,10 +158,14 @@ def campaigns(scope: Scope) -> pl.DataFrame:
 
 def campaign_view(scope: Scope, filters: Filters) -> dict[str, pl.DataFrame]:
     """Daily vs baseline, by level, by province and silent communes for the window in `filters`, under the
-    viewer's small-count rule (analytics.protected.campaign_view)."""
-    return protected.campaign_view(_campaign_view(current_path(), scope, filters), _role(), "screen")
+    viewer's small-count rule (analytics.protected.campaign_view: perturbed for the roles with a threshold)."""
+    role = _role()
+    view = _campaign_view(current_path(), scope, filters, protected.needs_keys(role, "screen"))
+    return protected.campaign_view(view, role, "screen")
 
 
 def campaign_totals(scope: Scope, filters: Filters) -> protected.CampaignTotals:
     """The window's headline numbers under the viewer's small-count rule."""
-    return protected.campaign_totals(_campaign_view(current_path(), scope, filters), _role(), "screen")
+    role = _role()
+    view = _campaign_view(current_path(), scope, filters, protected.needs_keys(role, "screen"))
+    return protected.campaign_totals(view, role, "screen")

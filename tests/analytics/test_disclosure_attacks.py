@@ -19,10 +19,24 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from analytics import brief, overview, protected, public, suppress, trust
+from analytics import (
+    brief,
+    campaign,
+    concerns,
+    handling,
+    hexbins,
+    hotspots,
+    outcomes,
+    overview,
+    protected,
+    public,
+    suppress,
+    trust,
+)
 from analytics.db import open_warehouse
 from analytics.filters import Filters
 from analytics.scope import Scope
+from tests.fixtures.front import front_warehouse_module  # noqa: F401
 from tests.fixtures.trust import build_trust_warehouse
 
 BOUND = suppress.NOISE_BOUND
@@ -322,3 +336,244 @@ def test_public_on_time_and_answers_are_perturbed_and_rounded(con):
     )
     both = answers.filter(~pl.col("answered_suppressed") & ~pl.col("resolved_suppressed"))
     assert both.height >= 1 and (both["resolved"] <= both["answered"]).all()
+
+
+# Xử lý & phản hồi: the filter bar's attacks on the handling page ------------------------------------------
+
+HANDLING_COUNTS = ("opinions", "due", "on_time", "overdue", "answered")
+
+
+def _handling_shown(con, scope: Scope, filters: Filters, role: tuple[str, str] = LEADER) -> protected.ShownSummary:
+    """The Handling page's headline numbers as `role` sees them (ui.data_voices.handling_summary does this)."""
+    return protected.handling_summary(handling.summary(con, scope, filters, cell_keys=True), *role)
+
+
+def test_handling_two_periods_one_day_apart_give_noise(con):
+    scope, start = Scope("79"), date(2025, 10, 1)
+    recovered, truth, before = [], [], []
+    for offset in range(20, 110, 4):
+        day = start + timedelta(days=offset)
+        longer, shorter = Filters(start, day), Filters(start, day - timedelta(days=1))
+        exact = [handling.summary(con, scope, f) for f in (longer, shorter)]
+        shown = [_handling_shown(con, scope, f) for f in (longer, shorter)]
+        for name in HANDLING_COUNTS:
+            hidden = getattr(exact[0], name) - getattr(exact[1], name)
+            a, b = (getattr(s, name) for s in shown)
+            if not 1 <= abs(hidden) < 5 or a is None or b is None:
+                continue
+            old = [suppress.value(getattr(e, name), *LEADER) for e in exact]  # the rule before: suppression only
+            before.append(None not in old and old[0] - old[1] == hidden)
+            recovered.append(a - b)
+            truth.append(hidden)
+    assert before and all(before)
+    _judge(recovered, truth)
+    # the same query shows the same values; analysts and data officers see the exact numbers
+    period = Filters(start, start + timedelta(days=60))
+    assert _handling_shown(con, scope, period) == _handling_shown(con, scope, period)
+    exact = handling.summary(con, scope, period)
+    for role in ("analyst", "data_officer"):
+        seen = _handling_shown(con, scope, period, (role, "screen"))
+        assert all(getattr(seen, n) == getattr(exact, n) for n in (*HANDLING_COUNTS, "forwarded", "rated"))
+    shown = _handling_shown(con, scope, period)
+    assert all(abs(getattr(shown, n) - getattr(exact, n)) <= BOUND for n in HANDLING_COUNTS if getattr(shown, n))
+
+
+def test_handling_league_rows_of_two_periods_one_day_apart_give_noise(con):
+    start, recovered, truth = date(2025, 10, 1), [], []
+    for offset in range(30, 120, 6):
+        day = start + timedelta(days=offset)
+        periods = (Filters(start, day), Filters(start, day - timedelta(days=1)))
+        exact = [handling.league(con, Scope.all(), f, "province", min_due=20) for f in periods]
+        shown = [protected.league(handling.league(con, Scope.all(), f, "province", min_due=20, cell_keys=True),
+                                  "presenter", "screen") for f in periods]  # fmt: skip
+        counts = [dict(zip(e["province"], e["received"], strict=True)) for e in exact]
+        seen = [dict(zip(s["province"], s["received"], strict=True)) for s in shown]
+        for code in counts[0]:
+            hidden = counts[0][code] - counts[1].get(code, 0)
+            a, b = seen[0][code], seen[1].get(code)
+            if not 1 <= hidden < 10 or a is None or b is None:
+                continue
+            recovered.append(a - b)
+            truth.append(hidden)
+    _judge(recovered, truth)
+    # hidden shares carry no place by share: they come after the shown ones, by province code
+    table = protected.league(handling.league(con, Scope.all(), Filters(start, start + timedelta(days=45)),
+                                             "province", min_due=20, cell_keys=True), "presenter", "screen")  # fmt: skip
+    ranked = table.filter(pl.col("on_time_share").is_not_null())
+    assert ranked["on_time_share"].to_list() == sorted(ranked["on_time_share"].to_list(), reverse=True)
+    assert not {c for c in table.columns if c.endswith("_key")}
+
+
+# Tháng lắng nghe: two windows one day apart ----------------------------------------------------------------
+
+
+def _campaign_view(con, scope: Scope, window: Filters, cell_keys: bool) -> dict[str, pl.DataFrame]:
+    """What ui.data_voices._campaign_view queries (the silent communes aside)."""
+    return {
+        "daily": campaign.daily(con, scope, window, cell_keys=cell_keys),
+        "levels": campaign.by_level(con, scope, window, cell_keys=cell_keys),
+        "provinces": campaign.by_province(con, scope, window, cell_keys=cell_keys),
+    }
+
+
+def test_campaign_windows_one_day_apart_give_noise(con):
+    start, recovered, truth, before = date(2025, 10, 1), [], [], []
+    for offset in range(20, 100, 5):
+        day = start + timedelta(days=offset)
+        windows = (Filters(start, day), Filters(start, day - timedelta(days=1)))
+        exact = [_campaign_view(con, Scope.all(), w, False) for w in windows]
+        shown = [_campaign_view(con, Scope.all(), w, True) for w in windows]
+        # the window's total (the page's headline) and each province's row
+        old = [suppress.value(int(v["daily"]["opinions"].sum()), "presenter", "screen") for v in exact]  # before
+        totals = [protected.campaign_totals(v, "presenter", "screen") for v in shown]
+        hidden = int(exact[0]["daily"]["opinions"].sum() - exact[1]["daily"]["opinions"].sum())
+        if 1 <= hidden < 10 and None not in (totals[0].opinions, totals[1].opinions):
+            before.append(None not in old and old[0] - old[1] == hidden)
+            recovered.append(totals[0].opinions - totals[1].opinions)
+            truth.append(hidden)
+        rows = [protected.campaign_provinces(v["provinces"], "presenter", "screen") for v in shown]
+        counts = [dict(zip(v["provinces"]["province_code"], v["provinces"]["opinions"], strict=True)) for v in exact]
+        seen = [dict(zip(r["province_code"], r["opinions"], strict=True)) for r in rows]
+        for code, n in counts[0].items():
+            if 1 <= n - counts[1][code] < 10 and seen[0][code] is not None and seen[1][code] is not None:
+                recovered.append(seen[0][code] - seen[1][code])
+                truth.append(n - counts[1][code])
+    assert before and all(before)  # on the rule before, the two totals gave the day's count
+    _judge(recovered, truth)
+    # analysts see the exact numbers, and nothing protected keeps a cell key
+    view = _campaign_view(con, Scope.all(), Filters(start, start + timedelta(days=30)), True)
+    exact = _campaign_view(con, Scope.all(), Filters(start, start + timedelta(days=30)), False)
+    assert protected.campaign_totals(view, "analyst", "screen") == protected.campaign_totals(exact, "analyst", "screen")
+    shown = protected.campaign_view(view, "leader", "screen")
+    assert not [c for frame in shown.values() for c in frame.columns if c.endswith("_key")]
+    ranked = shown["provinces"].filter(~pl.col("suppressed"))
+    assert ranked["per_10k"].to_list() == sorted(ranked["per_10k"].to_list(), reverse=True)
+
+
+# Bản đồ số: two periods one day apart on the map's areas ----------------------------------------------------
+
+
+def test_map_areas_of_two_periods_one_day_apart_give_noise(con):
+    start, recovered, truth = date(2025, 10, 1), [], []
+    for offset in (20, 41, 62, 83):
+        day = start + timedelta(days=offset)
+        periods = (Filters(start, day), Filters(start, day - timedelta(days=1)))
+        exact = [hotspots.area_counts(con, Scope.all(), f, "province") for f in periods]
+        shown = [hotspots.apply_role(hotspots.hotspots(con, Scope.all(), f, "province", perturbed=True),
+                                     "presenter", "screen") for f in periods]  # fmt: skip
+        counts = [dict(zip(e["code"], e["opinions"], strict=True)) for e in exact]
+        seen = [dict(zip(s["code"], s["count"], strict=True)) for s in shown]
+        for code, n in counts[0].items():
+            hidden = n - counts[1][code]
+            if 1 <= hidden < 10 and seen[0][code] is not None and seen[1][code] is not None:
+                recovered.append(seen[0][code] - seen[1][code])
+                truth.append(hidden)
+    _judge(recovered, truth)
+    # the rates and the smoothed rates are of the perturbed counts (a smoothed rate of a populous province is
+    # nearly its raw rate: on the exact count it would give the count back); analysts keep the exact table
+    period = Filters(start, start + timedelta(days=90))
+    table = hotspots.hotspots(con, Scope.all(), period, "province", perturbed=True)
+    plain = hotspots.hotspots(con, Scope.all(), period, "province")
+    true = dict(zip(plain["code"], plain["count"], strict=True))
+    assert any(c != true[k] for k, c in zip(table["code"], table["count"], strict=True))
+    assert all(abs(c - true[k]) <= BOUND for k, c in zip(table["code"], table["count"], strict=True))
+    for row in table.iter_rows(named=True):
+        assert row["rate_per_100k"] == pytest.approx(row["count"] * 100_000 / row["population"])
+    assert table["smoothed_rate"].to_list() != plain["smoothed_rate"].to_list()
+    assert hotspots.apply_role(plain, "analyst", "screen")["count"].to_list() == plain["count"].to_list()
+    with pytest.raises(ValueError, match="perturbed"):
+        hotspots.apply_role(plain, "leader", "screen")
+
+
+def test_the_maps_concerns_chart_shows_perturbed_counts_to_protected_roles(con):
+    """Bản đồ số's "outstanding concerns" chart (ui.data_map.field_changes) showed exact field counts to every
+    role; it now goes through the briefing's rule (protected.field_changes)."""
+    gaps = []
+    for code in overview.provinces(con, Scope.all())["province_code"]:
+        period = Filters(date(2025, 10, 1), date(2025, 12, 31), province_code=code)
+        plain = concerns.field_changes(con, Scope.all(), period)
+        shown = protected.field_changes(concerns.field_changes(con, Scope.all(), period, cell_keys=True), *LEADER)
+        assert not {"cell_key", "previous_key", "total_key"} & set(shown.columns)
+        true = dict(zip(plain["field_code"], plain["opinions"], strict=True))
+        for row in shown.filter(~pl.col("suppressed")).iter_rows(named=True):
+            gaps.append(row["opinions"] - true[row["field_code"]])
+        assert all(n is None for n in shown.filter(pl.col("suppressed"))["opinions"])
+        exact = protected.field_changes(plain, "analyst", "screen")
+        assert exact["opinions"].to_list() == plain["opinions"].to_list()
+    assert len(gaps) >= 12 and any(gaps) and max(map(abs, gaps)) <= BOUND
+
+
+def test_map_hexagons_of_two_periods_one_day_apart_give_noise(con):
+    """The hexagon layer showed every hexagon's exact count, and the counts by origin of the position, to every
+    role; now they are perturbed and small hexagons are left off the map."""
+    start, recovered, truth = date(2025, 4, 1), [], []
+    for offset in range(20, 320, 10):
+        day = start + timedelta(days=offset)
+        periods = (Filters(start, day), Filters(start, day - timedelta(days=1)))
+        exact = [hexbins.density(con, Scope.all(), f) for f in periods]
+        shown = [protected.density(hexbins.density(con, Scope.all(), f, cell_keys=True), "presenter", "screen")
+                 for f in periods]  # fmt: skip
+        cells = [dict(e.cells.iter_rows()) for e in exact]
+        seen = [dict(s.cells.select("hex", "count").iter_rows()) for s in shown]
+        pairs = [(cells[0][c] - cells[1].get(c, 0), seen[0][c], seen[1].get(c)) for c in cells[0] if c in seen[0]]
+        pairs += [(getattr(exact[0], n) - getattr(exact[1], n), getattr(shown[0], n), getattr(shown[1], n))
+                  for n in ("own_location", "commune_centroid", "not_placed")]  # fmt: skip
+        for hidden, a, b in pairs:
+            if 1 <= hidden < 10 and a is not None and b is not None:
+                recovered.append(a - b)
+                truth.append(hidden)
+        assert all(n >= 10 for n in seen[0].values())  # small hexagons are not drawn
+    _judge(recovered, truth)
+    plain = hexbins.density(con, Scope.all(), Filters(start, start + timedelta(days=30)))
+    exact = protected.density(plain, "analyst", "screen")
+    assert exact.cells.equals(plain.cells) and exact.own_location == plain.own_location
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.density(plain, "leader", "screen")
+
+
+# Kết quả: the period total minus the same total one month shorter -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def front_con(front_warehouse_module):  # noqa: F811
+    connection = open_warehouse(front_warehouse_module.path)
+    yield connection
+    connection.close()
+
+
+def test_outcome_totals_one_month_apart_give_noise(front_con):
+    """The Front's counts are monthly province aggregates: the period filter moves in whole months, so two
+    periods either side of a month boundary isolate one month (hidden on the monthly chart when small)."""
+    con, recovered, truth, before = front_con, [], [], []
+    months = sorted(outcomes.province_month(con, Scope.all())["period"].unique().to_list())[:8]
+    for code in outcomes.populations(con, Scope.all())["province_code"].to_list()[:12]:
+        scope = Scope(code)
+        for month in months[1:]:
+            end = date.fromisoformat(f"{month}-01")
+            periods = (Filters(date.fromisoformat(f"{months[0]}-01"), end),
+                       Filters(date.fromisoformat(f"{months[0]}-01"), end - timedelta(days=1)))  # fmt: skip
+            exact = [dict(zip(*outcomes.summary(con, scope, f).select("indicator", "total"), strict=True))
+                     for f in periods]  # fmt: skip
+            shown = [outcomes.summary(con, scope, f, cell_keys=True) for f in periods]
+            shown = [dict(zip(*protected.outcome_summary(s, "presenter", "screen").select("indicator", "total"),
+                              strict=True)) for s in shown]  # fmt: skip
+            for name in protected.OUTCOME_COUNTS:
+                hidden = exact[0][name] - exact[1][name]  # the month's count
+                if not 1 <= hidden < 10 or shown[0][name] is None or shown[1][name] is None:
+                    continue
+                old = [suppress.value(e[name], "presenter", "screen") for e in exact]  # the rule before
+                before.append(None not in old and old[0] - old[1] == hidden)
+                recovered.append(round(shown[0][name] - shown[1][name]))
+                truth.append(round(hidden))
+    assert before and all(before)
+    _judge(recovered, truth)
+    # a month's count on the monthly chart is the same cell as a one-month period's total: the same value
+    scope, month = Scope("01"), date.fromisoformat(f"{months[3]}-01")
+    one = Filters(month, month + timedelta(days=27))
+    total = protected.outcome_summary(outcomes.summary(con, scope, one, cell_keys=True), *LEADER)
+    chart = protected.outcome_monthly(outcomes.monthly(con, scope, one, cell_keys=True), *LEADER)
+    for name in protected.OUTCOME_COUNTS:
+        t = total.filter(pl.col("indicator") == name)["total"][0]
+        assert t == chart.filter(pl.col("indicator") == name)["value"][0]
+    exact = outcomes.summary(con, scope, one)
+    assert protected.outcome_summary(exact, "analyst", "screen")["total"].equals(exact["total"])

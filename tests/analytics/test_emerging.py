@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from analytics import db, emerging
+from analytics import db, emerging, suppress
 from analytics.__main__ import main
 from analytics.filters import Filters
 from analytics.scope import Scope
@@ -119,5 +119,15 @@ def test_roles_drop_rises_with_hidden_counts():
         schema_overrides={"weekly": pl.List(pl.Int64)},
     )
     assert emerging.apply_role(frame, "analyst", "export")["recent"].to_list() == [6, 12]
-    leader = emerging.apply_role(frame, "leader", "export")
+    with pytest.raises(ValueError, match="cell keys"):  # a protected role never sees unperturbed counts
+        emerging.apply_role(frame, "leader", "export")
+    # as emerging(..., cell_keys=True) gives it; keys whose noise is 0, to test the rule on its own
+    no_noise = next(k for k in range(256) if suppress.noise(1, k) == 0 and suppress.noise(2, k) == 0)
+    keyed = frame.with_columns(
+        reference=pl.lit(4), reference_days=pl.lit(28), scale=pl.lit(1.75), window_days=pl.lit(7),
+        recent_key=pl.lit(no_noise), reference_key=pl.lit(no_noise),
+    )  # fmt: skip
+    leader = emerging.apply_role(keyed, "leader", "export")
     assert leader["recent"].to_list() == [12] and leader["weekly"].to_list() == [None]
+    assert leader["expected"].to_list() == [1.75] and leader["ratio"].to_list() == [12 / 1.75]
+    assert not set(emerging.KEYED_COLUMNS) & set(leader.columns)

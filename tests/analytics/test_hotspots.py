@@ -226,6 +226,10 @@ def test_roles_hide_small_counts_and_their_statistics(role, medium, limit):
     grid = lattice(5, 5)
     table = hotspots.hotspot_table(areas(grid, 7), grid.boundaries).rename({"opinions": "count"})
     table = table.with_columns(pl.Series("count", list(range(25))), pl.lit(1.0).alias("rate_per_100k"))
+    if limit is not None:  # a protected role needs hotspots(..., perturbed=True): the counts stand for those
+        with pytest.raises(ValueError, match="perturbed"):
+            hotspots.apply_role(table, role, medium)
+        table = table.with_columns(pl.lit(True).alias("perturbed"))
     shown = hotspots.apply_role(table, role, medium)
     hidden = shown.filter("suppressed")
     assert hidden.height == (0 if limit is None else limit)

@@ -4,19 +4,32 @@ commands: hand-made tables with a small cell that leader and presenter must not 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 
 import polars as pl
 import pytest
 
-from analytics import handling, protected
+from analytics import campaign, handling, protected, suppress
 from analytics.__main__ import main as analytics_main
 
 AS_OF = datetime(2026, 4, 1, 8, 0)
+# A cell key whose noise is 0 for every count: the suppression rules are tested on their own with it (the
+# perturbation is tested in tests/analytics/test_disclosure_attacks.py on real warehouses).
+NO_NOISE = next(k for k in range(256) if suppress.noise(1, k) == 0 and suppress.noise(2, k) == 0)
+
+
+def _keyed(frame: pl.DataFrame, key: int = NO_NOISE) -> pl.DataFrame:
+    """`frame` with the `<count>_key` columns handling.league(..., cell_keys=True) adds."""
+    return frame.with_columns(pl.lit(key, pl.Int32).alias(f"{c}_key") for c in protected.LEAGUE_COUNTS if c in frame)
 
 
 def _league() -> pl.DataFrame:
-    """Agencies as handling.league returns them (best on-time share first); `C` is small."""
+    """Agencies as handling.league(..., cell_keys=True) returns them (best on-time share first); `C` is small."""
+    return _keyed(_exact_league())
+
+
+def _exact_league() -> pl.DataFrame:
     return pl.DataFrame(
         {
             "agency": ["A", "B", "D", "C"],
@@ -58,7 +71,7 @@ def test_leader_on_screen_sees_counts_from_five_and_the_analyst_everything():
     assert leader["C"]["received"] is None and leader["B"]["complementary"]
     assert leader["D"]["answered"] == 8 and leader["D"]["on_time"] is None and leader["D"]["satisfaction"] is None
     analyst = protected.league(_league(), "analyst", "screen")
-    assert analyst.drop("suppressed", "complementary").equals(_league())
+    assert analyst.drop("suppressed", "complementary").equals(_exact_league())
     assert not analyst["suppressed"].any() and not analyst["complementary"].any()
 
 
@@ -72,7 +85,7 @@ def test_agency_by_province_tables_are_protected_per_agency_and_per_province():
             "received": [50, 4, 30, 70],
         }
     )
-    shown = protected.league(frame, "presenter", "export")
+    shown = protected.league(_keyed(frame), "presenter", "export")
     hidden = dict(zip(zip(shown["agency"], shown["province"], strict=True), shown["suppressed"], strict=True))
     assert hidden == {("X", "01"): True, ("X", "02"): True, ("Y", "01"): True, ("Y", "02"): True}
     assert shown["complementary"].to_list() == [True, False, True, True]
@@ -81,7 +94,7 @@ def test_agency_by_province_tables_are_protected_per_agency_and_per_province():
 def test_ranked_agencies_stay_in_the_bottom_five_with_their_share_hidden():
     best, worst = protected.league_top_bottom(_league(), "presenter", "screen", n=2)
     assert best["agency"].to_list() == ["A", "B"]
-    assert worst["agency"].to_list() == ["D"]  # ranked on its exact share; shown without it
+    assert worst["agency"].to_list() == ["D"]  # its own on-time count is hidden: last, shown without its share
     assert worst["on_time_share"][0] is None
     exact_best, exact_worst = handling.top_bottom(_league(), 2)
     assert protected.league_top_bottom(_league(), "analyst", "screen", n=2)[1]["on_time_share"].equals(
@@ -93,6 +106,8 @@ def test_handling_headline_numbers_and_funnel():
     found = handling.Summary(
         opinions=150, forwarded=140, answered=7, resolved=3, due=60, on_time=6, overdue=30, median_days=5.5,
         rated=4, satisfaction=3.9, as_of=AS_OF,
+        keys=dict.fromkeys(("opinions", "forwarded", "answered", "resolved", "due", "on_time", "overdue", "rated"),
+                           NO_NOISE),
     )  # fmt: skip
     shown = protected.handling_summary(found, "presenter", "screen")
     assert (shown.opinions, shown.answered, shown.resolved, shown.on_time, shown.rated) == (150, None, None, None, None)
@@ -104,6 +119,10 @@ def test_handling_headline_numbers_and_funnel():
     assert leader.answered == 7 and leader.median_days == 5.5 and leader.on_time == 6 and leader.rated is None
     exact = protected.handling_summary(found, "analyst", "export")
     assert exact.on_time_share == found.on_time_share and exact.satisfaction == 3.9
+    with pytest.raises(ValueError, match="cell keys"):  # a protected summary is never shown unperturbed
+        protected.handling_summary(replace(found, keys=None), "leader", "screen")
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.league(_exact_league(), "presenter", "screen")
 
 
 def _campaign() -> dict[str, pl.DataFrame]:
@@ -135,8 +154,21 @@ def _campaign() -> dict[str, pl.DataFrame]:
     }
 
 
+def _keyed_campaign(view: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """A campaign view as the campaign functions return it with cell_keys=True (every key NO_NOISE)."""
+    key = pl.lit(NO_NOISE, pl.Int64)
+    daily = view["daily"].with_columns(
+        key.alias("opinions_key"),
+        (pl.col("baseline") * campaign.BASELINE_WEEKS).round().cast(pl.Int64).alias("baseline_opinions"),
+        key.alias("baseline_opinions_key"),
+    )
+    counts = {name: view[name].with_columns(key.alias("opinions_key"), key.alias("answered_key"))
+              for name in ("levels", "provinces")}  # fmt: skip
+    return {**view, "daily": daily, **counts}
+
+
 def test_campaign_days_levels_and_provinces_hide_small_counts_with_their_complement():
-    view = protected.campaign_view(_campaign(), "presenter", "screen")
+    view = protected.campaign_view(_keyed_campaign(_campaign()), "presenter", "screen")
     daily = view["daily"]
     assert daily["opinions"].to_list() == [40, None, None, 60]  # 3 hidden; 25 is its complement (the total shows)
     assert daily["baseline"].to_list() == [5.0, None, 2.0, None]  # 0.5 × 8 weeks = 4 opinions, 0.25 × 8 = 2
@@ -146,13 +178,14 @@ def test_campaign_days_levels_and_provinces_hide_small_counts_with_their_complem
     provinces = view["provinces"]
     assert provinces["opinions"].to_list() == [70, None, None]
     assert provinces["per_10k"][2] is None and provinces["answered_share"][2] is None
-    assert provinces["silent_communes"].to_list() == [60, 120, 44]  # places, not people
+    assert provinces["province_code"].to_list() == ["01", "04", "79"]  # hidden after the shown ones, by code
+    assert provinces["silent_communes"].to_list() == [60, 44, 120]  # places, not people
     exact = protected.campaign_view(_campaign(), "analyst", "screen")
     assert exact["provinces"]["opinions"].to_list() == [70, 50, 8] and exact["daily"]["baseline"][1] == 0.5
 
 
 def test_campaign_totals_hide_a_small_window():
-    small = _campaign() | {"daily": pl.DataFrame({"opinions": [3, 4], "baseline": [1.0, 1.0]})}
+    small = _keyed_campaign(_campaign() | {"daily": pl.DataFrame({"opinions": [3, 4], "baseline": [1.0, 1.0]})})
     totals = protected.campaign_totals(small, "presenter", "screen")
     assert totals.opinions is None and totals.per_10k is None and totals.answered_share is None
     assert totals.baseline == 2.0  # 2 × 8 weeks = 16 opinions
@@ -167,6 +200,7 @@ def test_outcomes_hide_small_counts_of_incidents_and_the_rate_on_them():
                           "mediation_success_rate", "poor_household_rate"],
             "total": [5e9, 4.0, 30.0, 7.0, None, None],
             "latest_rate": [None, None, None, None, 7 / 30, 3.2],
+            "cell_key": [NO_NOISE] * 6,  # as outcomes.summary(..., cell_keys=True) gives it
         }
     )  # fmt: skip
     shown = protected.outcome_summary(summary, "presenter", "screen")
@@ -176,12 +210,16 @@ def test_outcomes_hide_small_counts_of_incidents_and_the_rate_on_them():
     assert values["fund_for_poor_vnd"] == (5e9, None) and values["poor_household_rate"] == (None, 3.2)
     assert values["mediation_cases"] == (30.0, None)
     assert protected.outcome_summary(summary, "analyst", "export")["total"].equals(summary["total"])
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.outcome_summary(summary.drop("cell_key"), "leader", "screen")
 
     provinces = pl.DataFrame(
-        {"province_code": ["01", "79", "04"], "value": [40.0, 25.0, 2.0], "per_100k": [0.5, 0.3, 0.4]}
-    )
+        {"province_code": ["01", "79", "04"], "value": [40.0, 25.0, 2.0], "per_100k": [0.5, 0.3, 0.4],
+         "cell_key": [NO_NOISE] * 3}
+    )  # fmt: skip
     shown = protected.outcome_by_province(provinces, "security_incidents", "leader", "export")
     assert shown["value"].to_list() == [40.0, None, None] and shown["per_100k"].to_list() == [0.5, None, None]
+    assert shown["province_code"].to_list() == ["01", "04", "79"]  # hidden after the shown ones, by code
     success = pl.DataFrame({"province_code": ["01", "79"], "value": [0.8, 0.5], "cases": [40.0, 6.0]})
     hidden = protected.outcome_by_province(success, "mediation_success_rate", "presenter", "screen")
     assert hidden["value"].to_list() == [0.8, None] and hidden["suppressed"].to_list() == [False, True]
@@ -197,6 +235,7 @@ def test_outcomes_hide_small_counts_of_incidents_and_the_rate_on_them():
             "period": ["2026-01", "2026-02", "2026-01", "2026-02", "2026-01", "2026-02"],
             "indicator": ["mediation_cases"] * 2 + ["mediation_success_rate"] * 2 + ["fund_for_poor_vnd"] * 2,
             "value": [40.0, 6.0, 0.8, 0.5, 1e8, 2e8],
+            "cell_key": [NO_NOISE] * 6,
         }
     )
     shown = protected.outcome_monthly(monthly, "presenter", "screen")
