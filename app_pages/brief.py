@@ -7,7 +7,7 @@ from ui import data, data_brief, present
 from ui.brief import presentation_figure, slide_views
 from ui.brief_render import file_name
 from ui.filters import current_filters
-from ui.i18n import current_language, t
+from ui.i18n import current_language, plain, t
 
 lang = current_language()
 scope = data.viewer_scope()
@@ -18,18 +18,18 @@ views = slide_views(briefing, lang)
 if present.active():
     i = present.position(len(views))
     view = views[i]
-    st.title(view.title)
+    st.title(plain(view.title))
     if view.subtitle:
-        st.markdown(f"### {view.subtitle}")
+        st.markdown(f"### {plain(view.subtitle)}")
     if view.figures:
         for column, (name, value) in zip(st.columns(min(len(view.figures), 4)), view.figures[:4], strict=False):
             column.metric(name, value, border=True)
     if view.chart is not None:
         st.plotly_chart(presentation_figure(view.chart), key=f"brief_chart_{i}")
     for line in view.bullets:
-        st.markdown(f"### {line}")
+        st.markdown(f"### {plain(line)}")
     if view.source:
-        st.caption(view.source)
+        st.caption(plain(view.source))
     back, where, forward, leave = st.columns([1, 2, 1, 1], vertical_alignment="center")
     back.button(t("brief.previous"), icon=":material/arrow_back:", on_click=present.step, args=(-1, len(views)),
                 disabled=i == 0, shortcut="Left", key="brief_previous")  # fmt: skip
@@ -61,6 +61,6 @@ show.button(t("brief.present"), icon=":material/co_present:", on_click=present.s
 st.subheader(t("brief.contents"))
 for number, view in enumerate(views, start=1):
     st.markdown(
-        f"{number}. **{view.title}**"
-        + (f" — {', '.join(f'{n}: {v}' for n, v in view.figures[:4])}" if view.figures else "")
+        f"{number}. **{plain(view.title)}**"
+        + (f" — {plain(', '.join(f'{n}: {v}' for n, v in view.figures[:4]))}" if view.figures else "")
     )

@@ -29,7 +29,7 @@ national = result.national.filter(result.national["wave"] == wave).row(0, named=
 columns = st.columns(2 if province else 1)
 hidden = national["index"] is None  # too few respondents for this viewer's role (analytics.protected)
 columns[0].metric(
-    t("trust.kpi_national", wave=wave),
+    t("trust.kpi_national", wave=plain(wave)),
     t("auth.hidden") if hidden else fmt_num(national["index"], lang),
     delta=None
     if hidden
@@ -51,7 +51,7 @@ if province:
             t(
                 "trust.not_scored",
                 name=province_name,
-                wave=wave,
+                wave=plain(wave),
                 n=auth.fmt_count(row["n"] if row else 0, lang),
                 min_n=min_n,
             )
@@ -59,7 +59,7 @@ if province:
     else:
         scored = result.index.filter((result.index["wave"] == wave) & result.index["index"].is_not_null()).height
         columns[1].metric(
-            t("trust.kpi_province", name=province_name, wave=wave),
+            t("trust.kpi_province", name=province_name, wave=plain(wave)),
             fmt_num(row["index"], lang),
             delta=t(
                 "trust.kpi_ci",
@@ -94,7 +94,7 @@ for change in changes.filter(
     label = province_name if change["province_code"] else t("trust.national")
     verdict = t("trust.significant" if change["significant"] else "trust.not_significant")
     st.markdown(
-        f"**{label} — {t('trust.change', previous=change['previous_wave'])}:** "
+        f"**{label} — {t('trust.change', previous=plain(change['previous_wave']))}:** "
         + t(
             "trust.change_value",
             change=fmt_num(change["change"], lang),
@@ -123,11 +123,11 @@ shown = result.index.filter(result.index["wave"] == wave)
 st.plotly_chart(charts_trust.caterpillar(shown, names, wave=wave, lang=lang))
 level = charts_trust.level_text(lang)
 st.caption(t("trust.rank_note", level=level, total=shown["rank"].drop_nulls().len()))
-st.markdown(f"**{t('trust.groups', wave=wave, level=level)}**")
+st.markdown(f"**{t('trust.groups', wave=plain(wave), level=level)}**")
 st.dataframe(charts_trust.groups_table(trust.quartile_groups(result, wave), names, lang), hide_index=True)
 significant = changes.filter(changes["significant"] & changes["province_code"].is_not_null())
 if significant.height == 0 and changes.height:
-    st.caption(t("trust.changes_none", previous=changes["previous_wave"][0], wave=wave))
+    st.caption(t("trust.changes_none", previous=plain(changes["previous_wave"][0]), wave=plain(wave)))
 elif significant.height:
     st.markdown(f"**{t('trust.changes')}**")
     st.dataframe(

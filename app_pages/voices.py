@@ -49,7 +49,7 @@ table = rows.select(
 event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row", key="voices_table")
 st.download_button(
     t("voices.export"),
-    data=lambda: data_voices.export_csv(scope, filters, search_text),
+    data=data_voices.export_csv(scope, filters, search_text),
     file_name=f"y_kien_{filters.date_from}_{filters.date_to}.csv",
     mime="text/csv",
     help=t("voices.export_help", limit=fmt_int(EXPORT_LIMIT, lang)),

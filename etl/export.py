@@ -34,6 +34,11 @@ def neutralise(value: object) -> object:
 
 def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """Every text cell and every column name of `frame` through `neutralise` (numbers and dates unchanged)."""
+    frame = frame.with_columns(
+        pl.col(name).cast(pl.String)
+        for name, dtype in frame.schema.items()
+        if isinstance(dtype, pl.Categorical | pl.Enum)
+    )  # labels are text too
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     safe = frame.with_columns(
         pl.when(pl.col(c).str.contains(_FORMULA_PATTERN) & ~pl.col(c).str.contains(_NUMBER_PATTERN))

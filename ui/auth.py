@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -105,11 +106,17 @@ def _warehouse_is_synthetic() -> bool | None:
     return None if path is None else _synthetic_at(path)
 
 
+LOGIN_SECRETS = ("FRONT_PII_KEY", "FRONT_AUDIT_KEY")  # with real data both come from the service's environment
+
+
 def setup() -> Setup:
     """Login, demo mode or the configuration error page (DESIGN §4.1): demo mode needs FRONT_DEMO=1, no role
     file and a synthetic warehouse; a role file without a valid [auth] is refused."""
     problems = auth_problems()
     if not problems:
+        missing = [name for name in LOGIN_SECRETS if not os.environ.get(name)]
+        if missing:  # else each process would make up its own key beside the data (docs/disclosure-control.md)
+            return Setup(REFUSED, (t("setup.missing_secrets", names=", ".join(missing)),))
         return Setup("oidc")
     if config.roles_file() is not None:
         return Setup(REFUSED, (t("setup.roles_without_auth"), *problems))

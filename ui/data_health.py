@@ -22,7 +22,7 @@ from analytics.scope import Scope
 from etl import templates, upload
 from ui import data
 from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
-from ui.i18n import fmt_date, fmt_datetime, fmt_int, fmt_pct, text
+from ui.i18n import fmt_date, fmt_datetime, fmt_int, fmt_pct, plain, text
 
 _cache = st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
 UPLOADS = "data_health.uploads"  # session: list of {"name", "path", "error"}
@@ -206,7 +206,8 @@ def watch_pending(items: list[dict], lang: str) -> None:
                 status.state, "datahealth.upload_done_refresh"
             )
             st.info(
-                text(key, lang, name=item["name"], generation=status.generation or ""), icon=":material/hourglass_top:"
+                text(key, lang, name=plain(item["name"]), generation=status.generation or ""),
+                icon=":material/hourglass_top:",
             )
 
     _poll()

@@ -3,6 +3,8 @@ path, scope and filters in every key; one cursor per query)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 import streamlit as st
 
@@ -97,12 +99,21 @@ def count(scope: Scope, filters: Filters, text: str) -> int:
     return _count(current_path(), scope, filters, text)
 
 
-def export_csv(scope: Scope, filters: Filters, text: str) -> bytes:
-    """The filtered opinions as CSV bytes (UTF-8 with BOM, for Excel); the export is written to the audit log."""
+def export_csv(scope: Scope, filters: Filters, text: str) -> Callable[[], bytes]:
+    """A download button's deferred data: the filtered opinions as CSV bytes (UTF-8 with BOM, for Excel), the
+    export written to the audit log. The viewer is taken now, during the page's run: the callable runs later,
+    outside the session, where `auth.viewer()` would not know who clicked."""
     from ui import auth
 
-    auth.audit_export("voices.csv", filters)
-    return _export_csv(current_path(), scope, filters, text)
+    found = auth.viewer()
+    path = current_path()
+
+    def build() -> bytes:
+        data = _export_csv(path, scope, filters, text)
+        auth.audit_export("voices.csv", filters, found=found)
+        return data
+
+    return build
 
 
 def detail(scope: Scope, source_system: str, source_id: str) -> dict | None:

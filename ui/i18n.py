@@ -1572,6 +1572,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "A role file is set (FRONT_ROLES_FILE) but there is no valid login: the app refuses to run so "
         "that nobody gets in without signing in.",
     },
+    "setup.missing_secrets": {
+        "vi": "Đã cấu hình đăng nhập nhưng thiếu biến môi trường {names}: khóa băm dữ liệu cá nhân, khóa sổ truy cập "
+        "(và nhiễu bảo vệ số nhỏ) phải là một, do quản trị đặt cho mọi tiến trình — xem README, «Deployment».",
+        "en": "Login is configured but the environment lacks {names}: the key of the personal-data hashes, of the "
+        "audit log (and of the small-count noise) must be one, set by the administrator for every process — see "
+        "the README, “Deployment”.",
+    },
     "setup.demo_real_data": {
         "vi": "FRONT_DEMO=1 (chế độ trình diễn) nhưng kho dữ liệu không phải dữ liệu mô phỏng: đã có tệp thật được "
         "nạp vào. Chế độ trình diễn chỉ chạy trên dữ liệu do «etl demo» sinh ra.",
@@ -1674,5 +1681,11 @@ def plain(value: object) -> str:
     GFM's bare-URL and e-mail autolinks ignore escapes, so an invisible word joiner follows `http:`, `www`
     and `@`.
     Long opinion texts are shown with `st.text` instead, which interprets nothing."""
-    text = ("" if value is None else str(value)).translate(_MARKDOWN_SPECIAL).replace("\n", " ")
+    text = (
+        ("" if value is None else str(value))
+        .translate(_MARKDOWN_SPECIAL)
+        .replace("\r\n", " ")
+        .replace("\n", " ")
+        .replace("\r", " ")
+    )
     return _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, text)

@@ -72,7 +72,7 @@ def servers(oidc_packages, fixture_warehouse, tmp_path_factory) -> Iterator[dict
     idp_log, app_log = tmp / "oidc.log", tmp / "streamlit.log"
     idp_env = {**os.environ, "OIDC_PORT": str(idp_port), "OIDC_REDIRECT_URI": redirect, "OIDC_USERS": json.dumps(USERS)}
     app_env = {**os.environ, "FRONT_DATA_DIR": str(data_dir), "FRONT_PII_KEY": "test-pii-key",
-               "FRONT_ROLES_FILE": str(roles)}  # fmt: skip
+               "FRONT_AUDIT_KEY": "test-audit-key", "FRONT_ROLES_FILE": str(roles)}  # fmt: skip
     app_env.pop("FRONT_DEMO", None)  # a real deployment: login, no demo switch
     with open(idp_log, "w") as idp_out, open(app_log, "w") as app_out:
         idp = subprocess.Popen(

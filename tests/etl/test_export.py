@@ -77,6 +77,8 @@ def test_frame_writer_neutralises_text_cells_and_names_only() -> None:
     assert [r[0] for r in out[1:]] == ["'=1+1", "ok", "", "-5"]
     assert [r[1] for r in out[1:]] == ["-1", "2", "3", "4"]
     assert export.csv_bytes(frame).startswith("\ufeff".encode())
+    labels = pl.DataFrame({"a": pl.Series(["=1+1", "ok"], dtype=pl.Categorical)})
+    assert [r[0] for r in _cells(export.csv_bytes(labels))[1:]] == ["'=1+1", "ok"]
 
 
 @pytest.fixture(scope="module")

@@ -141,7 +141,8 @@ def test_a_misspelt_or_incomplete_auth_section_is_not_a_login(warehouse, monkeyp
     assert said in _only_the_configuration_error(_app(secrets=secrets))
 
 
-def test_a_valid_auth_section_gets_the_login_screen_even_with_the_demo_switch(warehouse):
+def test_a_valid_auth_section_gets_the_login_screen_even_with_the_demo_switch(warehouse, monkeypatch):
+    monkeypatch.setenv("FRONT_AUDIT_KEY", "test-audit-key")
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": False}  # (AppTest's st.user has no default for at.secrets' [auth])
@@ -157,6 +158,7 @@ def test_a_signed_in_analyst_keeps_exports_under_a_valid_login(warehouse, monkey
     roles = tmp_path / "roles.csv"
     roles.write_text("identity,role,scope\nlan@mattran.vn,analyst,79\n", encoding="utf-8")
     monkeypatch.setenv("FRONT_ROLES_FILE", str(roles))
+    monkeypatch.setenv("FRONT_AUDIT_KEY", "test-audit-key")
     monkeypatch.delenv("FRONT_DEMO")
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["auth"] = AUTH
@@ -167,6 +169,15 @@ def test_a_signed_in_analyst_keeps_exports_under_a_valid_login(warehouse, monkey
     assert any(e["event"] == "login" and e["identity"] == "lan@mattran.vn" for e in audit.entries())
     at.switch_page("app_pages/voices.py").run()
     assert not at.exception and at.get("download_button")
+
+
+@pytest.mark.parametrize("missing", ["FRONT_PII_KEY", "FRONT_AUDIT_KEY"])
+def test_a_login_without_the_keys_in_the_environment_is_refused(warehouse, monkeypatch, missing):
+    """With real data every process must share the administrator's keys: none may make up a local one."""
+    monkeypatch.setenv("FRONT_AUDIT_KEY", "test-audit-key")
+    monkeypatch.delenv(missing)
+    monkeypatch.delenv("FRONT_DEMO")
+    assert f"thiếu biến môi trường {missing}" in _only_the_configuration_error(_app(secrets={"auth": AUTH}))
 
 
 def test_a_role_file_without_a_login_is_refused(warehouse, monkeypatch, tmp_path):

@@ -11,7 +11,7 @@ from analytics.access import Viewer
 from analytics.filters import Filters
 from analytics.scope import Scope
 from etl import audit
-from ui import auth, brief_render, data_brief, data_health
+from ui import auth, brief_render, data_brief, data_health, data_voices
 
 LEADER = Viewer("lanh.dao@mattran.vn", "leader", Scope("79"), "oidc")
 
@@ -36,6 +36,19 @@ def test_brief_download_is_logged_when_the_pack_is_built(as_leader, monkeypatch)
     (entry,) = _exports()
     assert entry["export"] == "brief.pptx" and entry["role"] == "leader" and entry["identity"] == LEADER.identity
     assert entry["scope"] == "79" and entry["filters"]["from"] == "2026-01-01"
+    assert audit.verify().ok
+
+
+def test_opinions_download_is_logged_as_the_viewer_who_drew_the_button(as_leader, monkeypatch):
+    monkeypatch.setattr(data_voices, "current_path", lambda: "unused.duckdb")
+    monkeypatch.setattr(data_voices, "_export_csv", lambda path, scope, filters, text: b"\xef\xbb\xbfa\r\n")
+    filters = Filters(date(2026, 1, 1), date(2026, 3, 31), province_code="79")
+    build = data_voices.export_csv(Scope("79"), filters, "")
+    assert _exports() == []  # drawing the button exports nothing
+    monkeypatch.setattr(auth, "viewer", lambda: Viewer(None, "public", Scope.all(), "public"))  # no session then
+    assert build() == b"\xef\xbb\xbfa\r\n"
+    (entry,) = _exports()
+    assert entry["export"] == "voices.csv" and entry["identity"] == LEADER.identity and entry["role"] == "leader"
     assert audit.verify().ok
 
 
