@@ -676,16 +676,29 @@ def outcome_monthly(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> 
     """outcomes.monthly under the role's rule: small monthly counts hidden (complementary suppression per
     indicator: the months add up to the total shown); the success rate of a month with few cases hidden. For
     the roles with a threshold (`frame` from monthly(..., cell_keys=True)) each month's count is perturbed
-    first (its own cell: the summary total minus the shown months is noisy)."""
+    first (its own cell: the summary total minus the shown months is noisy) and a month's success rate is its
+    perturbed resolved ÷ perturbed cases (hidden when either is small), not the exact rate."""
     limit = suppress.threshold(role, medium)
     frame = _perturb_outcomes(frame, role, medium, "value")
     counts = frame.filter(pl.col("indicator").is_in(OUTCOME_COUNTS))
     others = frame.filter(~pl.col("indicator").is_in(OUTCOME_COUNTS))
     counts = suppress.protect(counts, role, medium, count="value", groups=["indicator"]).drop("complementary")
     cases = frame.filter(pl.col("indicator") == "mediation_cases").select("period", pl.col("value").alias("cases"))
-    others = others.join(cases, on="period", how="left").with_columns(
-        ((pl.col("indicator") == outcomes.DERIVED) & (pl.col("cases").fill_null(0) < (limit or 0))).alias("suppressed")
-    )
+    others = others.join(cases, on="period", how="left")
+    small = pl.col("cases").fill_null(0) < (limit or 0)
+    if limit is not None:  # the rate of the month's perturbed counts, hidden with either of them (as the summary)
+        resolved = frame.filter(pl.col("indicator") == "mediation_resolved").select(
+            "period", pl.col("value").alias("resolved")
+        )
+        others = others.join(resolved, on="period", how="left").with_columns(
+            pl.when(pl.col("indicator") == outcomes.DERIVED)
+            .then(pl.when(pl.col("cases") > 0).then(pl.min_horizontal(pl.col("resolved") / pl.col("cases"), 1.0)))
+            .otherwise(pl.col("value"))
+            .alias("value")
+        )
+        small = small | (pl.col("resolved").fill_null(0) < limit)
+    others = others.with_columns(((pl.col("indicator") == outcomes.DERIVED) & small).alias("suppressed"))
+    others = others.drop("resolved", strict=False)
     others = others.with_columns(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("value")).alias("value"))
     return pl.concat([counts, others.drop("cases")], how="vertical_relaxed").sort("indicator", "period")
 
@@ -698,11 +711,7 @@ def outcome_by_province(frame: pl.DataFrame, indicator: str, role: str, medium: 
     a threshold (`frame` from by_province(..., cell_keys=True)) a count is perturbed first, its rate per
     100,000 is of the perturbed count, and provinces are ordered on it, hidden ones after them by code."""
     if indicator == "mediation_success_rate" and "cases" in frame.columns:
-        limit = suppress.threshold(role, medium)
-        small = frame["cases"].fill_null(0) < limit if limit is not None else pl.repeat(False, frame.height, eager=True)
-        return frame.with_columns(
-            pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in ("value", "cases")
-        ).with_columns(small.alias("suppressed"))
+        return _success_by_province(frame, role, medium)
     if indicator not in OUTCOME_COUNTS:
         return frame.with_columns(pl.lit(False).alias("suppressed")).drop("cell_key", strict=False)
     keyed = needs_keys(role, medium)
@@ -713,6 +722,31 @@ def outcome_by_province(frame: pl.DataFrame, indicator: str, role: str, medium: 
         )
     out = suppress.protect(frame, role, medium, count="value", dependent=["per_100k"], groups=()).drop("complementary")
     return _hidden_last(out, ["value", "province_code"], [True, False]) if keyed else out
+
+
+def _success_by_province(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """The success rate per province: hidden when its counts are few. For the roles with a threshold, resolved
+    and cases are perturbed with their cells' keys (the same province-month cells `--by-province
+    mediation_cases` shows over that month), the rate is perturbed resolved ÷ perturbed cases (at most 1), and
+    neither count is returned (an exact rate beside a perturbed count would give the noise away)."""
+    limit = suppress.threshold(role, medium)
+    if limit is None:
+        small = pl.repeat(False, frame.height, eager=True)
+        out = frame.drop("resolved", "resolved_key", "cases_key", strict=False)
+        return out.with_columns(small.alias("suppressed"))
+    if not {"resolved", "resolved_key", "cases_key"} <= set(frame.columns):
+        raise ValueError("a protected success rate needs its counts' cell keys: by_province(..., cell_keys=True)")
+    rates, hidden = [], []
+    for row in frame.iter_rows(named=True):
+        cases = suppress.perturbed(None if row["cases"] is None else round(row["cases"]), row["cases_key"])
+        resolved = suppress.perturbed(None if row["resolved"] is None else round(row["resolved"]), row["resolved_key"])
+        small = (cases or 0) < limit or (resolved or 0) < limit  # as the summary: rate × cases gives resolved
+        hidden.append(small)
+        rates.append(None if small or not cases else min((resolved or 0) / cases, 1.0))
+    out = frame.drop("value", "cases", "resolved", "resolved_key", "cases_key").with_columns(
+        pl.Series("value", rates, dtype=pl.Float64), pl.Series("suppressed", hidden, dtype=pl.Boolean)
+    )
+    return _hidden_last(out, ["value", "province_code"], [True, False])
 
 
 def dialogue_totals(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> dict[str, float | int | None]:

@@ -577,3 +577,43 @@ def test_outcome_totals_one_month_apart_give_noise(front_con):
         assert t == chart.filter(pl.col("indicator") == name)["value"][0]
     exact = outcomes.summary(con, scope, one)
     assert protected.outcome_summary(exact, "analyst", "screen")["total"].equals(exact["total"])
+
+
+def test_a_provinces_success_rate_does_not_give_the_noise_of_its_cases(front_con):
+    """The success rate per province beside the same month's cases (`--by-province mediation_cases` over that
+    month): an exact rate with exact cases told resolved exactly, and rate × shown cases read the noise."""
+    con, recovered, truth = front_con, [], []
+    last = sorted(outcomes.province_month(con, Scope.all())["period"].unique().to_list())[-1]
+    month = date.fromisoformat(f"{last}-01")
+    one = Filters(month, month + timedelta(days=27))
+    for code in outcomes.populations(con, Scope.all())["province_code"].to_list():
+        scope = Scope(code)
+        exact = outcomes.by_province(con, scope, one, "mediation_resolved")
+        cases = outcomes.by_province(con, scope, one, "mediation_cases")
+        if exact.height == 0 or cases.height == 0:
+            continue
+        rate = protected.outcome_by_province(
+            outcomes.by_province(con, scope, one, outcomes.DERIVED, cell_keys=True), outcomes.DERIVED, *LEADER
+        )
+        assert "cases" not in rate.columns and "resolved" not in rate.columns
+        assert not any(c.endswith("key") for c in rate.columns)
+        shown_cases = protected.outcome_by_province(
+            outcomes.by_province(con, scope, one, "mediation_cases", cell_keys=True), "mediation_cases", *LEADER
+        )["value"][0]
+        if rate["value"][0] is None or shown_cases is None:
+            continue
+        recovered.append(round(rate["value"][0] * shown_cases))
+        truth.append(round(exact["value"][0]))
+    assert len(truth) >= 12
+    right = sum(r == t for r, t in zip(recovered, truth, strict=True))
+    assert right <= 0.5 * len(truth), f"rate × cases recovered {right} of {len(truth)} resolved counts"
+    assert all(abs(r - t) <= BOUND for r, t in zip(recovered, truth, strict=True))  # resolved, perturbed
+    # the monthly chart's rate is of the month's perturbed counts too
+    scope = Scope("01")
+    chart = protected.outcome_monthly(outcomes.monthly(con, scope, one, cell_keys=True), *LEADER)
+    got = dict(zip(chart["indicator"], chart["value"], strict=True))
+    if got["mediation_cases"] and got["mediation_resolved"] and got[outcomes.DERIVED] is not None:
+        assert got[outcomes.DERIVED] == pytest.approx(min(got["mediation_resolved"] / got["mediation_cases"], 1.0))
+    exact = outcomes.by_province(con, scope, one, outcomes.DERIVED)
+    analyst = protected.outcome_by_province(exact, outcomes.DERIVED, "analyst", "export")
+    assert analyst["value"].equals(exact["value"]) and analyst["cases"].equals(exact["cases"])
