@@ -752,17 +752,42 @@ def _success_by_province(frame: pl.DataFrame, role: str, medium: suppress.Medium
 def dialogue_totals(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> dict[str, float | int | None]:
     """monitoring.dialogues summed over levels, under the role's rule: dialogues held (meetings, shown), the
     opinions raised and concluded, the opinions of the dialogue channel and those handled (citizens' opinions:
-    hidden when small), and the two shares (hidden when a count under them is)."""
+    hidden when small), and the two shares (hidden when a count under them is). For the roles with a threshold
+    (`frame` from dialogues(..., cell_keys=True)) the four counts are perturbed first with their cell keys (the
+    totals over levels keyed by all their activities) and the shares are of the perturbed counts: two
+    overlapping periods differ by noise, not by the exact count between them."""
     opinions = int(frame["opinions"].sum() or 0)
     concluded = int(frame["concluded"].sum() or 0)
     channel = int(frame["channel_opinions"][0] or 0) if frame.height else 0
     handled = int(frame["handled"][0] or 0) if frame.height else 0
+    keyed = needs_keys(role, medium)
+    keys: dict[str, int | None] = dict.fromkeys(("opinions", "concluded", "channel", "handled"))
+    if keyed:
+        names = ("opinions_key", "concluded_key", "channel_key", "handled_key")
+        if not set(names) <= set(frame.columns):
+            raise ValueError(
+                "protected dialogue counts need their cell keys: monitoring.dialogues(..., cell_keys=True)"
+            )
+        keys = {
+            "opinions": int(frame["opinions_key"].sum() or 0) % suppress.KEY_MODULUS,
+            "concluded": int(frame["concluded_key"].sum() or 0) % suppress.KEY_MODULUS,
+            "channel": int(frame["channel_key"][0] or 0) if frame.height else 0,
+            "handled": int(frame["handled_key"][0] or 0) if frame.height else 0,
+        }
+
+    def shown(n: int, cell: str) -> int | None:
+        return suppress.value(n, role, medium, key=keys[cell], keyed=keyed)
+
+    def share(top: int, top_cell: str, bottom: int, bottom_cell: str) -> float | None:
+        pair = (keys[top_cell], keys[bottom_cell]) if keyed else None
+        return suppress.share(top, bottom, role, medium, keys=pair)
+
     return {
         "dialogues": int(frame["dialogues"].sum() or 0),
-        "opinions": suppress.value(opinions, role, medium),
-        "concluded": suppress.value(concluded, role, medium),
-        "concluded_share": suppress.share(concluded, opinions, role, medium),
-        "channel_opinions": suppress.value(channel, role, medium),
-        "handled": suppress.value(handled, role, medium),
-        "handled_share": suppress.share(handled, channel, role, medium),
+        "opinions": shown(opinions, "opinions"),
+        "concluded": shown(concluded, "concluded"),
+        "concluded_share": share(concluded, "concluded", opinions, "opinions"),
+        "channel_opinions": shown(channel, "channel"),
+        "handled": shown(handled, "handled"),
+        "handled_share": share(handled, "handled", channel, "channel"),
     }

@@ -26,6 +26,7 @@ from analytics import (
     handling,
     hexbins,
     hotspots,
+    monitoring,
     outcomes,
     overview,
     protected,
@@ -617,3 +618,48 @@ def test_a_provinces_success_rate_does_not_give_the_noise_of_its_cases(front_con
     exact = outcomes.by_province(con, scope, one, outcomes.DERIVED)
     analyst = protected.outcome_by_province(exact, outcomes.DERIVED, "analyst", "export")
     assert analyst["value"].equals(exact["value"]) and analyst["cases"].equals(exact["cases"])
+
+
+# Giám sát & phản biện: the dialogue numbers of two overlapping periods ---------------------------------------
+
+DIALOGUE_COUNTS = ("opinions", "concluded", "channel_opinions", "handled")
+
+
+def test_dialogue_numbers_of_two_overlapping_periods_give_noise(front_con):
+    """Opinions raised and concluded at dialogues (summed over activities) and the dialogue channel's opinions
+    and those handled (feedback records): the difference of two overlapping periods was the exact count of
+    the records between them (suppression only)."""
+    con, recovered, truth, before = front_con, [], [], []
+    start = date(2025, 1, 1)
+    starts = con.sql("SELECT province_code, start_date FROM activity WHERE kind = 'dialogue' ORDER BY ALL").fetchall()
+    pairs = [(Scope(code), day) for code, day in starts]  # one activity more in the longer period
+    pairs += [(Scope.all(), start + timedelta(days=d)) for d in range(60, 450, 7)]  # a week of the channel more
+    for scope, day in pairs:
+        longer = Filters(start, day)
+        shorter = Filters(start, day - timedelta(days=1 if scope.province_code else 7))
+        exact = [protected.dialogue_totals(monitoring.dialogues(con, scope, f), "analyst", "screen")
+                 for f in (longer, shorter)]  # fmt: skip
+        shown = [protected.dialogue_totals(monitoring.dialogues(con, scope, f, cell_keys=True), "presenter", "screen")
+                 for f in (longer, shorter)]  # fmt: skip
+        for name in DIALOGUE_COUNTS:
+            if exact[0][name] is None or exact[1][name] is None:
+                continue
+            hidden = exact[0][name] - exact[1][name]
+            if not 1 <= hidden < 10 or shown[0][name] is None or shown[1][name] is None:
+                continue
+            old = [suppress.value(e[name], "presenter", "screen") for e in exact]  # the rule before
+            before.append(None not in old and old[0] - old[1] == hidden)
+            recovered.append(shown[0][name] - shown[1][name])
+            truth.append(hidden)
+    assert before and all(before)
+    _judge(recovered, truth)
+    # the same period twice shows the same values; exact roles are unchanged
+    one = Filters(start, date(2026, 3, 1))
+    again = [protected.dialogue_totals(monitoring.dialogues(con, Scope.all(), one, cell_keys=True), *LEADER)
+             for _ in range(2)]  # fmt: skip
+    assert again[0] == again[1]
+    exact = monitoring.dialogues(con, Scope.all(), one)
+    analyst = protected.dialogue_totals(exact, "analyst", "screen")
+    assert analyst["opinions"] == int(exact["opinions"].sum()) and analyst["handled"] == int(exact["handled"][0])
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.dialogue_totals(exact, *LEADER)

@@ -260,7 +260,11 @@ def test_dialogue_opinions_are_citizens_counts():
         {"level": ["province", "commune"], "dialogues": [3, 5], "opinions": [20, 8], "concluded": [4, 3],
          "channel_opinions": [6, 6], "handled": [5, 5]}
     )  # fmt: skip
-    shown = protected.dialogue_totals(frame, "presenter", "screen")
+    keys = [pl.lit(NO_NOISE).alias(f"{c}_key") for c in ("channel", "handled")]
+    keyed = frame.with_columns(*keys, opinions_key=pl.Series([NO_NOISE, 0]), concluded_key=pl.Series([0, NO_NOISE]))
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.dialogue_totals(frame, "presenter", "screen")
+    shown = protected.dialogue_totals(keyed, "presenter", "screen")
     assert shown["dialogues"] == 8 and shown["opinions"] == 28 and shown["concluded"] is None
     assert shown["concluded_share"] is None and shown["channel_opinions"] is None and shown["handled_share"] is None
     exact = protected.dialogue_totals(frame, "analyst", "screen")
