@@ -85,10 +85,11 @@ def _hidden_last(frame: pl.DataFrame, by: Sequence[str], descending: Sequence[bo
     return frame.sort(["suppressed", *by], descending=[False, *descending], nulls_last=True, maintain_order=True)
 
 
-def top_fields(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+def top_fields(frame: pl.DataFrame, role: str, medium: suppress.Medium, *, limit: int = 10) -> pl.DataFrame:
     """overview.top_fields with hidden counts and shares; complementary suppression (the total is shown). For
-    roles with a threshold (`frame` from top_fields(..., cell_keys=True)): counts perturbed, shares of the
-    perturbed total, sorted by the perturbed count (ties and hidden fields by field code)."""
+    roles with a threshold (`frame` from top_fields(..., cell_keys=True): every field): counts perturbed, shares
+    of the perturbed total, sorted by the perturbed count (ties and hidden fields by field code), and the first
+    `limit` of that order kept (the query's own limit would choose them on the exact counts)."""
     if not needs_keys(role, medium):
         out = suppress.protect(frame, role, medium, count="opinions", dependent=["share"], groups=())
         return out.drop("cell_key", "total", "total_key", strict=False)
@@ -100,7 +101,7 @@ def top_fields(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.Da
     out = out.with_columns(
         (pl.col("opinions") / total if total else pl.lit(None, pl.Float64)).alias("share")
     ).with_columns(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("share")).alias("share"))
-    return _hidden_last(out, ["opinions", "field_code"], [True, False])
+    return _hidden_last(out, ["opinions", "field_code"], [True, False]).head(limit)
 
 
 def rate_by_area(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
@@ -125,14 +126,14 @@ def monthly_trend(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl
     return suppress.protect(frame, role, medium, count="opinions", key=key).drop("cell_key", strict=False)
 
 
-def field_changes(changes: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+def field_changes(changes: pl.DataFrame, role: str, medium: suppress.Medium, *, limit: int = 5) -> pl.DataFrame:
     """concerns.field_changes under the role's rule, with a `suppressed` column (the briefing's concerns and the
     map's concerns chart). For roles with a threshold (`changes` from field_changes(..., cell_keys=True)) both
     periods' counts are perturbed (a field's count in the previous period is the cell the previous period's
     view shows, with the same value), the share is of the perturbed total, the change % is of the perturbed
     counts, and a field hidden in either period has no change % at all; shown fields are ordered by their
-    perturbed count, hidden ones after them."""
-    keyed = needs_keys(role, medium)
+    perturbed count, hidden ones after them, and the first `limit` kept (`changes` holds every field then)."""
+    keyed, top = needs_keys(role, medium), limit
     if keyed:
         if "total_key" not in changes.columns:
             raise ValueError("protected field changes need their cell keys: field_changes(..., cell_keys=True)")
@@ -156,7 +157,7 @@ def field_changes(changes: pl.DataFrame, role: str, medium: suppress.Medium) -> 
     )
     if keyed:  # shown fields by their perturbed count, hidden ones after them
         changes = changes.sort(["suppressed", "opinions", "field_code"], descending=[False, True, False],
-                               nulls_last=True)  # fmt: skip
+                               nulls_last=True).head(top)  # fmt: skip
     return changes
 
 

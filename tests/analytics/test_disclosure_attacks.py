@@ -121,6 +121,31 @@ def test_a_field_selection_minus_one_field_gives_noise(con, warehouse):
     _judge(recovered, truth)
 
 
+def test_which_fields_make_the_top_is_decided_on_the_perturbed_counts(con):
+    """The top fields were the first N by exact count, perturbed afterwards: whether a field made the cut told
+    the exact order of fields whose shown counts said otherwise. Now the top N is taken on the perturbed counts
+    of every field (the brief's concerns and the map's chart through field_changes too)."""
+    differs = 0
+    for code in ("01", "79", "48"):
+        for month in range(1, 13):
+            period = Filters(date(2025, month, 1), date(2025, month, 28))
+            every = protected.top_fields(overview.top_fields(con, Scope(code), period, cell_keys=True), *LEADER,
+                                         limit=100)  # fmt: skip
+            for n in (3, 5):
+                shown = protected.top_fields(overview.top_fields(con, Scope(code), period, n, cell_keys=True),
+                                             *LEADER, limit=n)  # fmt: skip
+                assert shown["field_code"].to_list() == every["field_code"].to_list()[:n]
+                exact = overview.top_fields(con, Scope(code), period, n)
+                differs += set(exact["field_code"]) != set(shown["field_code"])
+                changes = protected.field_changes(
+                    concerns.field_changes(con, Scope(code), period, n, cell_keys=True), *LEADER, limit=n
+                )
+                assert changes["field_code"].to_list() == shown["field_code"].to_list()
+    assert differs, "no cell where the exact cut and the perturbed cut differ: the test could not fail"
+    exact = overview.top_fields(con, Scope("01"), Filters(date(2025, 3, 1), date(2025, 3, 28)), 5)
+    assert protected.top_fields(exact, "analyst", "screen", limit=5)["opinions"].equals(exact["opinions"])
+
+
 # 3. The KPI total minus the trend's shown months -----------------------------------------------------------
 
 
