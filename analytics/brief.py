@@ -124,7 +124,8 @@ def _kpis(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, role: 
     )  # fmt: skip
     hidden_change = opinions.suppressed or previous.suppressed
     change = Number("change", None if hidden_change else k.change_pct, "change", hidden_change)
-    hidden_share = k.on_time_share is None and bool(found.due)
+    due = suppress.perturbed(found.due, found.due_key) if keyed else found.due  # "nothing due" of the shown count
+    hidden_share = k.on_time_share is None and bool(due)
     on_time = Number(
         "on_time_share", k.on_time_share, "pct", hidden_share,
         {"on_time": k.on_time, "due": k.due, "days": overview.ON_TIME_DAYS},

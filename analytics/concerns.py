@@ -21,7 +21,8 @@ def field_changes(
 ) -> pl.DataFrame:
     """Top fields of the period with the previous period of equal length: field_code, name_vi, name_en,
     opinions, share, previous, change_pct (None when the field had no opinions before). With `cell_keys`
-    (protected roles: analytics.brief), also the cell keys `cell_key`, `previous_key`, `total`, `total_key`."""
+    (protected roles: analytics.brief), also the cell keys `cell_key`, `previous_key`, `total`, `total_key`,
+    and every field (overview.top_fields): protected.field_changes takes the top `limit` on the perturbed counts."""
     period = overview.resolve_period(con, scope, filters)
     current = overview.top_fields(con, scope, period, limit, cell_keys=cell_keys)
     before = overview.top_fields(con, scope, period.previous_period(), 100, cell_keys=cell_keys).select(

@@ -16,6 +16,8 @@ The test runs on the exact counts (a model output: which series rose). For the r
 (`emerging(..., cell_keys=True)`, `apply_role`) the counts shown with a rise — recent, and the reference
 count behind the expected one — are ABS cell-key perturbed (analytics.suppress, docs/disclosure-control.md),
 the expected count and the ratio are of those, and a rise whose perturbed recent count is hidden is not listed.
+They get no p- or q-value (those are of the exact counts, and would give the exact pair back) and the rises
+are ordered by the perturbed ratio instead of by q.
 """
 
 from __future__ import annotations
@@ -251,7 +253,8 @@ def apply_role(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.Da
     """The role's small-count rule: hidden recent counts drop the row (a listed rise without its count
     would still reveal a small number); weekly sparklines are kept only for exact roles. For the roles with a
     threshold (`frame` from emerging(..., cell_keys=True)) the recent and reference counts are perturbed first,
-    the expected count and ratio recomputed from them, and the threshold applies to the perturbed recent."""
+    the expected count and ratio recomputed from them, and the threshold applies to the perturbed recent; the
+    p- and q-values (of the exact counts) are dropped and rises are ordered by the perturbed ratio."""
     if suppress.threshold(role, medium) is not None:
         if "recent_key" not in frame.columns:
             raise ValueError("protected rises need their cell keys: emerging(..., cell_keys=True)")
@@ -265,7 +268,14 @@ def apply_role(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.Da
     marked = suppress.suppress(frame, role, medium, count="recent", dependent=["expected", "ratio"])
     kept = marked.filter(~pl.col("suppressed"))
     if suppress.threshold(role, medium) is not None:
-        kept = kept.with_columns(pl.lit(None, dtype=pl.List(pl.Int64)).alias("weekly"))
+        # p and q are of the exact counts: beside the perturbed counts, binom.sf would pick the true pair, and
+        # the q order would tell the exact strength. Protected roles get neither, rises by the perturbed ratio.
+        kept = (
+            kept.with_columns(pl.lit(None, dtype=pl.List(pl.Int64)).alias("weekly"))
+            .drop("p_value", "q_value", strict=False)
+            .sort(["ratio", "commune_code", "field", "window_days"], descending=[True, False, False, False],
+                  nulls_last=True)
+        )  # fmt: skip
     return kept
 
 

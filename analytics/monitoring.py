@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from analytics import suppress
 from analytics.db import query
 from analytics.filters import Filters
 from analytics.scope import Scope, scope_predicate
@@ -190,35 +191,56 @@ def targets_table(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters
     return units_vs_target(counts, units_in_view(con, scope, filters), load_targets())
 
 
-def dialogues(con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters) -> pl.DataFrame:
+def _activity_key_sql(cell: str) -> str:
+    """SQL aggregate for the cell key of a count summed over dialogue activities (`cell`: which count): the sum
+    of the activities' permanent keys (a salted hash of activity_id and `cell`, 0–255) mod 256. The two counts
+    of one activity get unrelated keys, so raised minus concluded is not the same noise cancelled."""
+    record = f"(hash(a.activity_id, '{cell}', $cell_key_salt) & 255)::INTEGER"
+    return f"(coalesce(sum({record}), 0) % {suppress.KEY_MODULUS})::INTEGER"
+
+
+def dialogues(
+    con: duckdb.DuckDBPyConnection, scope: Scope, filters: Filters, *, cell_keys: bool = False
+) -> pl.DataFrame:
     """Dialogues in the period by level: number held, opinions raised, concluded (share of raised), and the
     opinions received through the dialogue channel in the period and the share of them handled
-    (answered or resolved)."""
+    (answered or resolved). With `cell_keys` (protected roles: analytics.protected.dialogue_totals), the cell
+    keys of the four citizens' counts: `opinions_key`, `concluded_key` (per level, of the activities summed),
+    `channel_key`, `handled_key` (of the feedback records, suppress.cell_key_sql)."""
     where, params = scope_predicate(scope, "a")
     f_where, _ = scope_predicate(scope, "f")
     place, place_params = _place(filters, "a")
     f_place, _ = _place(filters, "f")
     start = filters.date_from or date(1900, 1, 1)
     end = filters.date_to or date(2999, 12, 31)
+    handled = "f.answered_at IS NOT NULL OR f.resolved_at IS NOT NULL"
+    activity_keys = feedback_keys = ""
+    if cell_keys:
+        activity_keys = (
+            f", {_activity_key_sql('opinions')} AS opinions_key, {_activity_key_sql('concluded')} AS concluded_key"
+        )
+        feedback_keys = (
+            f", {suppress.cell_key_sql('f')} AS channel_key, {suppress.cell_key_sql('f', handled)} AS handled_key"
+        )
     frame = query(
         con,
         f"""
         WITH d AS (
             SELECT a.level, count(*) AS dialogues, sum(a.opinions) AS opinions,
-                   sum(a.opinions_concluded) AS concluded
+                   sum(a.opinions_concluded) AS concluded {activity_keys}
             FROM activity a
             WHERE a.kind = 'dialogue' AND a.start_date BETWEEN $d0 AND $d1 AND {where} AND {place}
             GROUP BY ALL
         ), f AS (
             SELECT count(*) AS channel_opinions,
-                   count(*) FILTER (WHERE f.answered_at IS NOT NULL OR f.resolved_at IS NOT NULL) AS handled
+                   count(*) FILTER (WHERE {handled}) AS handled {feedback_keys}
             FROM feedback f
             WHERE f.channel = 'dialogue' AND f.received_at >= $d0 AND f.received_at < $d1 + INTERVAL 1 DAY
               AND {f_where} AND {f_place}
         )
-        SELECT d.*, f.channel_opinions, f.handled FROM d, f ORDER BY d.level DESC
+        SELECT d.*, f.* FROM d, f ORDER BY d.level DESC
         """,
-        {**params, **place_params, "d0": start, "d1": end},
+        {**params, **place_params, "d0": start, "d1": end, **(suppress.key_params() if cell_keys else {})},
     )
     return frame.with_columns(
         pl.when(pl.col("opinions") > 0).then(pl.col("concluded") / pl.col("opinions")).alias("concluded_share"),

@@ -171,7 +171,8 @@ def by_province(
 ) -> pl.DataFrame:
     """One indicator per province over the period: total (counts) or latest value (rates), and per 100,000
     people for counts; the mediation success rate comes with its denominator (`cases`, the same month's).
-    With `cell_keys`, a count's `cell_key` per province."""
+    With `cell_keys`, a count's `cell_key` per province; for the success rate also its numerator (`resolved`)
+    and both counts' keys (`resolved_key`, `cases_key`: the province-month cells of the monthly counts)."""
     frame = province_month(con, scope, filters).filter(pl.col("indicator") == indicator)
     pops = populations(con, scope)
     if indicator in (*RATES, DERIVED):
@@ -179,15 +180,26 @@ def by_province(
         out = latest.select("province_code", "value")
         if indicator == DERIVED:  # the success rate's denominator: that month's mediation cases
             cases = province_month(con, scope, filters).filter(pl.col("indicator") == "mediation_cases")
-            out = (
-                latest.select("province_code", "period", "value")
-                .join(
-                    cases.select("province_code", "period", pl.col("value").alias("cases")),
+            out = latest.select("province_code", "period", "value").join(
+                cases.select("province_code", "period", pl.col("value").alias("cases")),
+                on=["province_code", "period"],
+                how="left",
+            )
+            if cell_keys:  # the rate's two counts and their cells (a province's month), for perturbation
+                resolved = province_month(con, scope, filters).filter(pl.col("indicator") == "mediation_resolved")
+                out = out.join(
+                    resolved.select("province_code", "period", pl.col("value").alias("resolved")),
                     on=["province_code", "period"],
                     how="left",
                 )
-                .drop("period")
-            )
+                cells = out.select("province_code", "period").iter_rows()
+                keys = [(cell_key("mediation_resolved", [c], p, p), cell_key("mediation_cases", [c], p, p))
+                        for c, p in cells]  # fmt: skip
+                out = out.with_columns(
+                    pl.Series("resolved_key", [k[0] for k in keys], dtype=pl.Int64),
+                    pl.Series("cases_key", [k[1] for k in keys], dtype=pl.Int64),
+                )
+            out = out.drop("period")
     else:
         out = frame.group_by("province_code").agg(pl.col("value").sum(), pl.col("period").min().alias("_first"),
                                                   pl.col("period").max().alias("_last"))  # fmt: skip

@@ -225,7 +225,9 @@ def top_fields(
 ) -> pl.DataFrame:
     """The fields with most opinions: field_code (null = not yet classified), names, opinions, share of all
     opinions under the filters (0–1). With `cell_keys` (protected roles, analytics.protected.top_fields) also
-    `cell_key`, `total` (all opinions under the filters) and `total_key`."""
+    `cell_key`, `total` (all opinions under the filters) and `total_key`, and every field, not the first
+    `limit`: the protected wrapper takes the top on the perturbed counts (which fields make the cut on the exact
+    counts would tell their exact order)."""
     scope_sql, scope_params = scope_predicate(scope, "f")
     filter_sql, filter_params = filter_predicate(filters, "f")
     keys_sql, key_params = _keys_sql(cell_keys, ("cell_key", None))
@@ -244,9 +246,9 @@ def top_fields(
         WHERE {scope_sql} AND {filter_sql}
         GROUP BY ALL
         ORDER BY opinions DESC, field_code NULLS LAST
-        LIMIT $limit
+        {"" if cell_keys else "LIMIT $limit"}
         """,
-        {**scope_params, **filter_params, **key_params, "limit": limit},
+        {**scope_params, **filter_params, **key_params, **({} if cell_keys else {"limit": limit})},
     )
 
 

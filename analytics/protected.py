@@ -85,10 +85,11 @@ def _hidden_last(frame: pl.DataFrame, by: Sequence[str], descending: Sequence[bo
     return frame.sort(["suppressed", *by], descending=[False, *descending], nulls_last=True, maintain_order=True)
 
 
-def top_fields(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+def top_fields(frame: pl.DataFrame, role: str, medium: suppress.Medium, *, limit: int = 10) -> pl.DataFrame:
     """overview.top_fields with hidden counts and shares; complementary suppression (the total is shown). For
-    roles with a threshold (`frame` from top_fields(..., cell_keys=True)): counts perturbed, shares of the
-    perturbed total, sorted by the perturbed count (ties and hidden fields by field code)."""
+    roles with a threshold (`frame` from top_fields(..., cell_keys=True): every field): counts perturbed, shares
+    of the perturbed total, sorted by the perturbed count (ties and hidden fields by field code), and the first
+    `limit` of that order kept (the query's own limit would choose them on the exact counts)."""
     if not needs_keys(role, medium):
         out = suppress.protect(frame, role, medium, count="opinions", dependent=["share"], groups=())
         return out.drop("cell_key", "total", "total_key", strict=False)
@@ -100,7 +101,7 @@ def top_fields(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.Da
     out = out.with_columns(
         (pl.col("opinions") / total if total else pl.lit(None, pl.Float64)).alias("share")
     ).with_columns(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("share")).alias("share"))
-    return _hidden_last(out, ["opinions", "field_code"], [True, False])
+    return _hidden_last(out, ["opinions", "field_code"], [True, False]).head(limit)
 
 
 def rate_by_area(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
@@ -125,14 +126,14 @@ def monthly_trend(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl
     return suppress.protect(frame, role, medium, count="opinions", key=key).drop("cell_key", strict=False)
 
 
-def field_changes(changes: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+def field_changes(changes: pl.DataFrame, role: str, medium: suppress.Medium, *, limit: int = 5) -> pl.DataFrame:
     """concerns.field_changes under the role's rule, with a `suppressed` column (the briefing's concerns and the
     map's concerns chart). For roles with a threshold (`changes` from field_changes(..., cell_keys=True)) both
     periods' counts are perturbed (a field's count in the previous period is the cell the previous period's
     view shows, with the same value), the share is of the perturbed total, the change % is of the perturbed
     counts, and a field hidden in either period has no change % at all; shown fields are ordered by their
-    perturbed count, hidden ones after them."""
-    keyed = needs_keys(role, medium)
+    perturbed count, hidden ones after them, and the first `limit` kept (`changes` holds every field then)."""
+    keyed, top = needs_keys(role, medium), limit
     if keyed:
         if "total_key" not in changes.columns:
             raise ValueError("protected field changes need their cell keys: field_changes(..., cell_keys=True)")
@@ -156,7 +157,7 @@ def field_changes(changes: pl.DataFrame, role: str, medium: suppress.Medium) -> 
     )
     if keyed:  # shown fields by their perturbed count, hidden ones after them
         changes = changes.sort(["suppressed", "opinions", "field_code"], descending=[False, True, False],
-                               nulls_last=True)  # fmt: skip
+                               nulls_last=True).head(top)  # fmt: skip
     return changes
 
 
@@ -676,16 +677,29 @@ def outcome_monthly(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> 
     """outcomes.monthly under the role's rule: small monthly counts hidden (complementary suppression per
     indicator: the months add up to the total shown); the success rate of a month with few cases hidden. For
     the roles with a threshold (`frame` from monthly(..., cell_keys=True)) each month's count is perturbed
-    first (its own cell: the summary total minus the shown months is noisy)."""
+    first (its own cell: the summary total minus the shown months is noisy) and a month's success rate is its
+    perturbed resolved ÷ perturbed cases (hidden when either is small), not the exact rate."""
     limit = suppress.threshold(role, medium)
     frame = _perturb_outcomes(frame, role, medium, "value")
     counts = frame.filter(pl.col("indicator").is_in(OUTCOME_COUNTS))
     others = frame.filter(~pl.col("indicator").is_in(OUTCOME_COUNTS))
     counts = suppress.protect(counts, role, medium, count="value", groups=["indicator"]).drop("complementary")
     cases = frame.filter(pl.col("indicator") == "mediation_cases").select("period", pl.col("value").alias("cases"))
-    others = others.join(cases, on="period", how="left").with_columns(
-        ((pl.col("indicator") == outcomes.DERIVED) & (pl.col("cases").fill_null(0) < (limit or 0))).alias("suppressed")
-    )
+    others = others.join(cases, on="period", how="left")
+    small = pl.col("cases").fill_null(0) < (limit or 0)
+    if limit is not None:  # the rate of the month's perturbed counts, hidden with either of them (as the summary)
+        resolved = frame.filter(pl.col("indicator") == "mediation_resolved").select(
+            "period", pl.col("value").alias("resolved")
+        )
+        others = others.join(resolved, on="period", how="left").with_columns(
+            pl.when(pl.col("indicator") == outcomes.DERIVED)
+            .then(pl.when(pl.col("cases") > 0).then(pl.min_horizontal(pl.col("resolved") / pl.col("cases"), 1.0)))
+            .otherwise(pl.col("value"))
+            .alias("value")
+        )
+        small = small | (pl.col("resolved").fill_null(0) < limit)
+    others = others.with_columns(((pl.col("indicator") == outcomes.DERIVED) & small).alias("suppressed"))
+    others = others.drop("resolved", strict=False)
     others = others.with_columns(pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("value")).alias("value"))
     return pl.concat([counts, others.drop("cases")], how="vertical_relaxed").sort("indicator", "period")
 
@@ -698,11 +712,7 @@ def outcome_by_province(frame: pl.DataFrame, indicator: str, role: str, medium: 
     a threshold (`frame` from by_province(..., cell_keys=True)) a count is perturbed first, its rate per
     100,000 is of the perturbed count, and provinces are ordered on it, hidden ones after them by code."""
     if indicator == "mediation_success_rate" and "cases" in frame.columns:
-        limit = suppress.threshold(role, medium)
-        small = frame["cases"].fill_null(0) < limit if limit is not None else pl.repeat(False, frame.height, eager=True)
-        return frame.with_columns(
-            pl.when(small).then(None).otherwise(pl.col(c)).alias(c) for c in ("value", "cases")
-        ).with_columns(small.alias("suppressed"))
+        return _success_by_province(frame, role, medium)
     if indicator not in OUTCOME_COUNTS:
         return frame.with_columns(pl.lit(False).alias("suppressed")).drop("cell_key", strict=False)
     keyed = needs_keys(role, medium)
@@ -715,20 +725,70 @@ def outcome_by_province(frame: pl.DataFrame, indicator: str, role: str, medium: 
     return _hidden_last(out, ["value", "province_code"], [True, False]) if keyed else out
 
 
+def _success_by_province(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> pl.DataFrame:
+    """The success rate per province: hidden when its counts are few. For the roles with a threshold, resolved
+    and cases are perturbed with their cells' keys (the same province-month cells `--by-province
+    mediation_cases` shows over that month), the rate is perturbed resolved ÷ perturbed cases (at most 1), and
+    neither count is returned (an exact rate beside a perturbed count would give the noise away)."""
+    limit = suppress.threshold(role, medium)
+    if limit is None:
+        small = pl.repeat(False, frame.height, eager=True)
+        out = frame.drop("resolved", "resolved_key", "cases_key", strict=False)
+        return out.with_columns(small.alias("suppressed"))
+    if not {"resolved", "resolved_key", "cases_key"} <= set(frame.columns):
+        raise ValueError("a protected success rate needs its counts' cell keys: by_province(..., cell_keys=True)")
+    rates, hidden = [], []
+    for row in frame.iter_rows(named=True):
+        cases = suppress.perturbed(None if row["cases"] is None else round(row["cases"]), row["cases_key"])
+        resolved = suppress.perturbed(None if row["resolved"] is None else round(row["resolved"]), row["resolved_key"])
+        small = (cases or 0) < limit or (resolved or 0) < limit  # as the summary: rate × cases gives resolved
+        hidden.append(small)
+        rates.append(None if small or not cases else min((resolved or 0) / cases, 1.0))
+    out = frame.drop("value", "cases", "resolved", "resolved_key", "cases_key").with_columns(
+        pl.Series("value", rates, dtype=pl.Float64), pl.Series("suppressed", hidden, dtype=pl.Boolean)
+    )
+    return _hidden_last(out, ["value", "province_code"], [True, False])
+
+
 def dialogue_totals(frame: pl.DataFrame, role: str, medium: suppress.Medium) -> dict[str, float | int | None]:
     """monitoring.dialogues summed over levels, under the role's rule: dialogues held (meetings, shown), the
     opinions raised and concluded, the opinions of the dialogue channel and those handled (citizens' opinions:
-    hidden when small), and the two shares (hidden when a count under them is)."""
+    hidden when small), and the two shares (hidden when a count under them is). For the roles with a threshold
+    (`frame` from dialogues(..., cell_keys=True)) the four counts are perturbed first with their cell keys (the
+    totals over levels keyed by all their activities) and the shares are of the perturbed counts: two
+    overlapping periods differ by noise, not by the exact count between them."""
     opinions = int(frame["opinions"].sum() or 0)
     concluded = int(frame["concluded"].sum() or 0)
     channel = int(frame["channel_opinions"][0] or 0) if frame.height else 0
     handled = int(frame["handled"][0] or 0) if frame.height else 0
+    keyed = needs_keys(role, medium)
+    keys: dict[str, int | None] = dict.fromkeys(("opinions", "concluded", "channel", "handled"))
+    if keyed:
+        names = ("opinions_key", "concluded_key", "channel_key", "handled_key")
+        if not set(names) <= set(frame.columns):
+            raise ValueError(
+                "protected dialogue counts need their cell keys: monitoring.dialogues(..., cell_keys=True)"
+            )
+        keys = {
+            "opinions": int(frame["opinions_key"].sum() or 0) % suppress.KEY_MODULUS,
+            "concluded": int(frame["concluded_key"].sum() or 0) % suppress.KEY_MODULUS,
+            "channel": int(frame["channel_key"][0] or 0) if frame.height else 0,
+            "handled": int(frame["handled_key"][0] or 0) if frame.height else 0,
+        }
+
+    def shown(n: int, cell: str) -> int | None:
+        return suppress.value(n, role, medium, key=keys[cell], keyed=keyed)
+
+    def share(top: int, top_cell: str, bottom: int, bottom_cell: str) -> float | None:
+        pair = (keys[top_cell], keys[bottom_cell]) if keyed else None
+        return suppress.share(top, bottom, role, medium, keys=pair)
+
     return {
         "dialogues": int(frame["dialogues"].sum() or 0),
-        "opinions": suppress.value(opinions, role, medium),
-        "concluded": suppress.value(concluded, role, medium),
-        "concluded_share": suppress.share(concluded, opinions, role, medium),
-        "channel_opinions": suppress.value(channel, role, medium),
-        "handled": suppress.value(handled, role, medium),
-        "handled_share": suppress.share(handled, channel, role, medium),
+        "opinions": shown(opinions, "opinions"),
+        "concluded": shown(concluded, "concluded"),
+        "concluded_share": share(concluded, "concluded", opinions, "opinions"),
+        "channel_opinions": shown(channel, "channel"),
+        "handled": shown(handled, "handled"),
+        "handled_share": share(handled, "handled", channel, "channel"),
     }

@@ -132,7 +132,7 @@ def top_fields(scope: Scope, filters: Filters, limit: int = 10) -> pl.DataFrame:
     """See analytics.overview.top_fields; under the viewer's small-count rule."""
     role = _role()
     keys = protected.needs_keys(role, "screen")
-    return protected.top_fields(_top_fields(current_path(), scope, filters, limit, keys), role, "screen")
+    return protected.top_fields(_top_fields(current_path(), scope, filters, limit, keys), role, "screen", limit=limit)
 
 
 def rate_by_area(scope: Scope, filters: Filters) -> pl.DataFrame:

@@ -46,13 +46,13 @@ def _membership(path: str, scope: Scope, filters: Filters) -> dict[str, pl.DataF
 
 
 @_cache
-def _monitoring(path: str, scope: Scope, filters: Filters) -> dict[str, object]:
+def _monitoring(path: str, scope: Scope, filters: Filters, cell_keys: bool = False) -> dict[str, object]:
     con = connection_at(path)
     as_of = monitoring.as_of_date(con, scope)
     return {
         "as_of": as_of,
         "targets": monitoring.targets_table(con, scope, filters),
-        "dialogues": monitoring.dialogues(con, scope, filters),
+        "dialogues": monitoring.dialogues(con, scope, filters, cell_keys=cell_keys),
         "recommendations": monitoring.recommendations(con, scope, filters, as_of),
     }
 
@@ -97,8 +97,10 @@ def membership_view(scope: Scope, filters: Filters) -> dict:
 def monitoring_view(scope: Scope, filters: Filters) -> dict:
     """As-of date, activity targets, dialogues and recommendations: see analytics.monitoring. Adds
     `dialogue_totals`: the dialogue numbers under the viewer's small-count rule (analytics.protected)."""
-    view = _monitoring(current_path(), scope, filters)
-    return {**view, "dialogue_totals": protected.dialogue_totals(view["dialogues"], _role(), "screen")}
+    role = _role()
+    view = _monitoring(current_path(), scope, filters, protected.needs_keys(role, "screen"))
+    totals = protected.dialogue_totals(view["dialogues"], role, "screen")
+    return {**view, "dialogues": view["dialogues"].select(pl.exclude("^.*_key$")), "dialogue_totals": totals}
 
 
 def _role() -> str:

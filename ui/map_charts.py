@@ -270,10 +270,9 @@ def field_change_bar(frame: pl.DataFrame, *, title: str, lang: str) -> go.Figure
 
 def emerging_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
     """The emerging list as shown on the page: names in `lang`, rounded figures, q as text ("< 0,0001" rather
-    than 0), weekly counts for sparklines."""
+    than 0; exact roles only), weekly counts for sparklines."""
     field = "field_en" if lang == "en" else "field_vi"
-    q = pl.Series(text("map.col_q", lang), [fmt_q(v, lang) for v in frame["q_value"]], dtype=pl.String)
-    return frame.select(
+    table = frame.select(
         pl.col("commune").alias(text("map.col_commune", lang)),
         pl.col("province").alias(text("map.col_province", lang)),
         pl.col(field).alias(text("map.col_field", lang)),
@@ -282,4 +281,8 @@ def emerging_table(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         pl.col("expected").round(1).alias(text("map.col_expected", lang)),
         pl.col("ratio").round(1).alias(text("map.col_ratio", lang)),
         pl.col("weekly").alias(text("map.col_weekly", lang)),
-    ).insert_column(7, q)
+    )
+    if "q_value" not in frame.columns:  # protected roles: no q of the exact counts (analytics.emerging.apply_role)
+        return table
+    q = pl.Series(text("map.col_q", lang), [fmt_q(v, lang) for v in frame["q_value"]], dtype=pl.String)
+    return table.insert_column(7, q)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,23 @@ def test_the_trust_notes_name_both_rank_intervals(hanoi_pack):
     note = notes[1 + brief.SECTIONS.index("trust")]
     assert f"khoảng thứ hạng 90% của riêng tỉnh: {rank.args['low']}–{rank.args['high']}" in note
     assert f"đồng thời với mọi tỉnh (dùng khi nói về nhóm): {rank.args['joint_low']}–{rank.args['joint_high']}" in note
+
+
+def test_the_on_time_share_is_hidden_or_absent_by_the_perturbed_due_count(brief_warehouse_module, monkeypatch):
+    """'Nothing due' (no share, not a hidden one) is read from the perturbed due count, not the exact one: a
+    single due case whose noise is -1 shows as nothing due, as the page's perturbed 0 does."""
+    path = brief_warehouse_module.path
+    con = db.open_warehouse(path)
+    try:
+        filters = _filters(path, None)
+        found = overview.kpis(con, Scope.all(), filters, cell_keys=True)
+        down = next(k for k in range(256) if suppress.noise(1, k) == -1)
+        up = next(k for k in range(256) if suppress.noise(1, k) == 1)
+        for key, hidden in ((down, False), (up, True)):
+            one_due = replace(found, due=1, on_time=0, due_key=key, on_time_key=0)
+            monkeypatch.setattr(overview, "kpis", lambda *a, one_due=one_due, **k: one_due)
+            section = brief._kpis(con, Scope.all(), filters, "presenter")
+            share = next(n for n in section.numbers if n.key == "on_time_share")
+            assert share.value is None and share.suppressed is hidden
+    finally:
+        con.close()

@@ -26,6 +26,7 @@ from analytics import (
     handling,
     hexbins,
     hotspots,
+    monitoring,
     outcomes,
     overview,
     protected,
@@ -118,6 +119,31 @@ def test_a_field_selection_minus_one_field_gives_noise(con, warehouse):
             recovered.append(a - b)
             truth.append(hidden)
     _judge(recovered, truth)
+
+
+def test_which_fields_make_the_top_is_decided_on_the_perturbed_counts(con):
+    """The top fields were the first N by exact count, perturbed afterwards: whether a field made the cut told
+    the exact order of fields whose shown counts said otherwise. Now the top N is taken on the perturbed counts
+    of every field (the brief's concerns and the map's chart through field_changes too)."""
+    differs = 0
+    for code in ("01", "79", "48"):
+        for month in range(1, 13):
+            period = Filters(date(2025, month, 1), date(2025, month, 28))
+            every = protected.top_fields(overview.top_fields(con, Scope(code), period, cell_keys=True), *LEADER,
+                                         limit=100)  # fmt: skip
+            for n in (3, 5):
+                shown = protected.top_fields(overview.top_fields(con, Scope(code), period, n, cell_keys=True),
+                                             *LEADER, limit=n)  # fmt: skip
+                assert shown["field_code"].to_list() == every["field_code"].to_list()[:n]
+                exact = overview.top_fields(con, Scope(code), period, n)
+                differs += set(exact["field_code"]) != set(shown["field_code"])
+                changes = protected.field_changes(
+                    concerns.field_changes(con, Scope(code), period, n, cell_keys=True), *LEADER, limit=n
+                )
+                assert changes["field_code"].to_list() == shown["field_code"].to_list()
+    assert differs, "no cell where the exact cut and the perturbed cut differ: the test could not fail"
+    exact = overview.top_fields(con, Scope("01"), Filters(date(2025, 3, 1), date(2025, 3, 28)), 5)
+    assert protected.top_fields(exact, "analyst", "screen", limit=5)["opinions"].equals(exact["opinions"])
 
 
 # 3. The KPI total minus the trend's shown months -----------------------------------------------------------
@@ -494,7 +520,8 @@ def test_the_maps_concerns_chart_shows_perturbed_counts_to_protected_roles(con):
         plain = concerns.field_changes(con, Scope.all(), period)
         shown = protected.field_changes(concerns.field_changes(con, Scope.all(), period, cell_keys=True), *LEADER)
         assert not {"cell_key", "previous_key", "total_key"} & set(shown.columns)
-        true = dict(zip(plain["field_code"], plain["opinions"], strict=True))
+        every = concerns.field_changes(con, Scope.all(), period, 100)  # the top 5 shown are of perturbed counts
+        true = dict(zip(every["field_code"], every["opinions"], strict=True))
         for row in shown.filter(~pl.col("suppressed")).iter_rows(named=True):
             gaps.append(row["opinions"] - true[row["field_code"]])
         assert all(n is None for n in shown.filter(pl.col("suppressed"))["opinions"])
@@ -577,3 +604,88 @@ def test_outcome_totals_one_month_apart_give_noise(front_con):
         assert t == chart.filter(pl.col("indicator") == name)["value"][0]
     exact = outcomes.summary(con, scope, one)
     assert protected.outcome_summary(exact, "analyst", "screen")["total"].equals(exact["total"])
+
+
+def test_a_provinces_success_rate_does_not_give_the_noise_of_its_cases(front_con):
+    """The success rate per province beside the same month's cases (`--by-province mediation_cases` over that
+    month): an exact rate with exact cases told resolved exactly, and rate × shown cases read the noise."""
+    con, recovered, truth = front_con, [], []
+    last = sorted(outcomes.province_month(con, Scope.all())["period"].unique().to_list())[-1]
+    month = date.fromisoformat(f"{last}-01")
+    one = Filters(month, month + timedelta(days=27))
+    for code in outcomes.populations(con, Scope.all())["province_code"].to_list():
+        scope = Scope(code)
+        exact = outcomes.by_province(con, scope, one, "mediation_resolved")
+        cases = outcomes.by_province(con, scope, one, "mediation_cases")
+        if exact.height == 0 or cases.height == 0:
+            continue
+        rate = protected.outcome_by_province(
+            outcomes.by_province(con, scope, one, outcomes.DERIVED, cell_keys=True), outcomes.DERIVED, *LEADER
+        )
+        assert "cases" not in rate.columns and "resolved" not in rate.columns
+        assert not any(c.endswith("key") for c in rate.columns)
+        shown_cases = protected.outcome_by_province(
+            outcomes.by_province(con, scope, one, "mediation_cases", cell_keys=True), "mediation_cases", *LEADER
+        )["value"][0]
+        if rate["value"][0] is None or shown_cases is None:
+            continue
+        recovered.append(round(rate["value"][0] * shown_cases))
+        truth.append(round(exact["value"][0]))
+    assert len(truth) >= 12
+    right = sum(r == t for r, t in zip(recovered, truth, strict=True))
+    assert right <= 0.5 * len(truth), f"rate × cases recovered {right} of {len(truth)} resolved counts"
+    assert all(abs(r - t) <= BOUND for r, t in zip(recovered, truth, strict=True))  # resolved, perturbed
+    # the monthly chart's rate is of the month's perturbed counts too
+    scope = Scope("01")
+    chart = protected.outcome_monthly(outcomes.monthly(con, scope, one, cell_keys=True), *LEADER)
+    got = dict(zip(chart["indicator"], chart["value"], strict=True))
+    if got["mediation_cases"] and got["mediation_resolved"] and got[outcomes.DERIVED] is not None:
+        assert got[outcomes.DERIVED] == pytest.approx(min(got["mediation_resolved"] / got["mediation_cases"], 1.0))
+    exact = outcomes.by_province(con, scope, one, outcomes.DERIVED)
+    analyst = protected.outcome_by_province(exact, outcomes.DERIVED, "analyst", "export")
+    assert analyst["value"].equals(exact["value"]) and analyst["cases"].equals(exact["cases"])
+
+
+# Giám sát & phản biện: the dialogue numbers of two overlapping periods ---------------------------------------
+
+DIALOGUE_COUNTS = ("opinions", "concluded", "channel_opinions", "handled")
+
+
+def test_dialogue_numbers_of_two_overlapping_periods_give_noise(front_con):
+    """Opinions raised and concluded at dialogues (summed over activities) and the dialogue channel's opinions
+    and those handled (feedback records): the difference of two overlapping periods was the exact count of
+    the records between them (suppression only)."""
+    con, recovered, truth, before = front_con, [], [], []
+    start = date(2025, 1, 1)
+    starts = con.sql("SELECT province_code, start_date FROM activity WHERE kind = 'dialogue' ORDER BY ALL").fetchall()
+    pairs = [(Scope(code), day) for code, day in starts]  # one activity more in the longer period
+    pairs += [(Scope.all(), start + timedelta(days=d)) for d in range(60, 450, 7)]  # a week of the channel more
+    for scope, day in pairs:
+        longer = Filters(start, day)
+        shorter = Filters(start, day - timedelta(days=1 if scope.province_code else 7))
+        exact = [protected.dialogue_totals(monitoring.dialogues(con, scope, f), "analyst", "screen")
+                 for f in (longer, shorter)]  # fmt: skip
+        shown = [protected.dialogue_totals(monitoring.dialogues(con, scope, f, cell_keys=True), "presenter", "screen")
+                 for f in (longer, shorter)]  # fmt: skip
+        for name in DIALOGUE_COUNTS:
+            if exact[0][name] is None or exact[1][name] is None:
+                continue
+            hidden = exact[0][name] - exact[1][name]
+            if not 1 <= hidden < 10 or shown[0][name] is None or shown[1][name] is None:
+                continue
+            old = [suppress.value(e[name], "presenter", "screen") for e in exact]  # the rule before
+            before.append(None not in old and old[0] - old[1] == hidden)
+            recovered.append(shown[0][name] - shown[1][name])
+            truth.append(hidden)
+    assert before and all(before)
+    _judge(recovered, truth)
+    # the same period twice shows the same values; exact roles are unchanged
+    one = Filters(start, date(2026, 3, 1))
+    again = [protected.dialogue_totals(monitoring.dialogues(con, Scope.all(), one, cell_keys=True), *LEADER)
+             for _ in range(2)]  # fmt: skip
+    assert again[0] == again[1]
+    exact = monitoring.dialogues(con, Scope.all(), one)
+    analyst = protected.dialogue_totals(exact, "analyst", "screen")
+    assert analyst["opinions"] == int(exact["opinions"].sum()) and analyst["handled"] == int(exact["handled"][0])
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.dialogue_totals(exact, *LEADER)

@@ -17,6 +17,8 @@ from analytics.filters import Filters
 from analytics.scope import Scope
 from tests.fixtures.digital_map import warehouse_with_spike
 from tests.fixtures.warehouse import LAST_DAY
+from ui import map_charts
+from ui.i18n import text
 
 SPIKE_COMMUNE, SPIKE_FIELD = "00004", "moi_truong"
 
@@ -115,9 +117,10 @@ def test_the_spike_in_the_warehouse_is_the_only_emerging_issue(spiked, monkeypat
 
 def test_roles_drop_rises_with_hidden_counts():
     frame = pl.DataFrame(
-        {"recent": [6, 12], "expected": [1.0, 2.0], "ratio": [6.0, 6.0], "weekly": [[1, 5], [2, 10]]},
+        {"commune_code": ["a", "b"], "field": ["f", "f"], "recent": [6, 12], "expected": [1.0, 2.0],
+         "ratio": [6.0, 6.0], "weekly": [[1, 5], [2, 10]]},
         schema_overrides={"weekly": pl.List(pl.Int64)},
-    )
+    )  # fmt: skip
     assert emerging.apply_role(frame, "analyst", "export")["recent"].to_list() == [6, 12]
     with pytest.raises(ValueError, match="cell keys"):  # a protected role never sees unperturbed counts
         emerging.apply_role(frame, "leader", "export")
@@ -131,3 +134,25 @@ def test_roles_drop_rises_with_hidden_counts():
     assert leader["recent"].to_list() == [12] and leader["weekly"].to_list() == [None]
     assert leader["expected"].to_list() == [1.75] and leader["ratio"].to_list() == [12 / 1.75]
     assert not set(emerging.KEYED_COLUMNS) & set(leader.columns)
+
+
+def test_protected_roles_get_no_p_or_q_of_the_exact_counts_and_rises_by_perturbed_ratio():
+    """p and q are of the exact counts: beside the perturbed recent and reference counts, the binomial tail of
+    each candidate pair would pick the true one, and the q order tells the exact strength of each rise."""
+    no_noise = next(k for k in range(256) if suppress.noise(1, k) == 0 and suppress.noise(2, k) == 0)
+    frame = pl.DataFrame(
+        {"commune_code": ["a", "b", "c"], "field": ["f"] * 3, "window_days": [7] * 3, "recent": [20, 30, 40],
+         "reference": [4, 4, 40], "reference_days": [28] * 3, "scale": [1.0] * 3, "expected": [1.0, 1.0, 10.0],
+         "ratio": [20.0, 30.0, 4.0], "p_value": [1e-6, 1e-7, 1e-3], "q_value": [1e-5, 1e-6, 1e-2],
+         "weekly": [[1], [2], [3]], "recent_key": [no_noise] * 3, "reference_key": [no_noise] * 3},
+        schema_overrides={"weekly": pl.List(pl.Int64)},
+    )  # fmt: skip
+    analyst = emerging.apply_role(frame, "analyst", "screen")
+    assert analyst["q_value"].equals(frame["q_value"]) and analyst["p_value"].equals(frame["p_value"])
+    for role in ("leader", "presenter", "public"):
+        shown = emerging.apply_role(frame, role, "screen")
+        assert not {"p_value", "q_value"} & set(shown.columns)
+        assert shown["commune_code"].to_list() == ["b", "a", "c"]  # by the perturbed ratio, not by q
+        table = map_charts.emerging_table(shown.with_columns(commune=pl.lit("x"), province=pl.lit("y"),
+                                                              field_vi=pl.lit("z")), "vi")  # fmt: skip
+        assert table.height == 3 and text("map.col_q", "vi") not in table.columns

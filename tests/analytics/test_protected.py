@@ -220,11 +220,18 @@ def test_outcomes_hide_small_counts_of_incidents_and_the_rate_on_them():
     shown = protected.outcome_by_province(provinces, "security_incidents", "leader", "export")
     assert shown["value"].to_list() == [40.0, None, None] and shown["per_100k"].to_list() == [0.5, None, None]
     assert shown["province_code"].to_list() == ["01", "04", "79"]  # hidden after the shown ones, by code
-    success = pl.DataFrame({"province_code": ["01", "79"], "value": [0.8, 0.5], "cases": [40.0, 6.0]})
+    success = pl.DataFrame(
+        {"province_code": ["79", "01", "04"], "value": [0.5, 0.8, 0.9], "cases": [6.0, 40.0, 50.0],
+         "resolved": [3.0, 32.0, 45.0], "resolved_key": [NO_NOISE] * 3, "cases_key": [NO_NOISE] * 3}
+    )  # fmt: skip
     hidden = protected.outcome_by_province(success, "mediation_success_rate", "presenter", "screen")
-    assert hidden["value"].to_list() == [0.8, None] and hidden["suppressed"].to_list() == [False, True]
+    assert hidden["province_code"].to_list() == ["04", "01", "79"]  # on the perturbed rate, hidden last
+    assert hidden["value"].to_list() == [0.9, 0.8, None] and hidden["suppressed"].to_list() == [False, False, True]
+    assert set(hidden.columns) == {"province_code", "value", "suppressed"}  # no exact cases, no keys
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.outcome_by_province(success.drop("cases_key"), "mediation_success_rate", "leader", "screen")
     exact = protected.outcome_by_province(success, "mediation_success_rate", "analyst", "export")
-    assert exact["value"].to_list() == [0.8, 0.5]
+    assert exact["value"].to_list() == [0.5, 0.8, 0.9] and exact["cases"].to_list() == [6.0, 40.0, 50.0]
     rates = provinces.with_columns(pl.col("value") / 100)
     assert protected.outcome_by_province(rates, "poor_household_rate", "public", "screen")["value"].equals(
         rates["value"]
@@ -232,10 +239,13 @@ def test_outcomes_hide_small_counts_of_incidents_and_the_rate_on_them():
 
     monthly = pl.DataFrame(
         {
-            "period": ["2026-01", "2026-02", "2026-01", "2026-02", "2026-01", "2026-02"],
-            "indicator": ["mediation_cases"] * 2 + ["mediation_success_rate"] * 2 + ["fund_for_poor_vnd"] * 2,
-            "value": [40.0, 6.0, 0.8, 0.5, 1e8, 2e8],
-            "cell_key": [NO_NOISE] * 6,
+            "period": ["2026-01", "2026-02"] * 4,
+            "indicator": ["mediation_cases"] * 2
+            + ["mediation_success_rate"] * 2
+            + ["fund_for_poor_vnd"] * 2
+            + ["mediation_resolved"] * 2,
+            "value": [40.0, 6.0, 0.7, 0.5, 1e8, 2e8, 32.0, 3.0],  # the rate recomputed: 32 / 40
+            "cell_key": [NO_NOISE] * 8,
         }
     )
     shown = protected.outcome_monthly(monthly, "presenter", "screen")
@@ -250,7 +260,11 @@ def test_dialogue_opinions_are_citizens_counts():
         {"level": ["province", "commune"], "dialogues": [3, 5], "opinions": [20, 8], "concluded": [4, 3],
          "channel_opinions": [6, 6], "handled": [5, 5]}
     )  # fmt: skip
-    shown = protected.dialogue_totals(frame, "presenter", "screen")
+    keys = [pl.lit(NO_NOISE).alias(f"{c}_key") for c in ("channel", "handled")]
+    keyed = frame.with_columns(*keys, opinions_key=pl.Series([NO_NOISE, 0]), concluded_key=pl.Series([0, NO_NOISE]))
+    with pytest.raises(ValueError, match="cell keys"):
+        protected.dialogue_totals(frame, "presenter", "screen")
+    shown = protected.dialogue_totals(keyed, "presenter", "screen")
     assert shown["dialogues"] == 8 and shown["opinions"] == 28 and shown["concluded"] is None
     assert shown["concluded_share"] is None and shown["channel_opinions"] is None and shown["handled_share"] is None
     exact = protected.dialogue_totals(frame, "analyst", "screen")
