@@ -42,7 +42,7 @@ def _idle(page) -> None:
     expect(page.locator(IDLE)).to_be_visible(timeout=60_000)
 
 
-def test_report_page_offers_both_downloads(page, server, tmp_path, brief_warehouse_module):
+def test_report_page_offers_both_downloads(page, server, tmp_path, brief_warehouse_module, monkeypatch):
     from playwright.sync_api import expect
 
     from etl import audit
@@ -61,6 +61,7 @@ def test_report_page_offers_both_downloads(page, server, tmp_path, brief_warehou
     log = brief_warehouse_module.data_dir / "audit" / "audit.jsonl"
     exports = [e["export"] for e in audit.entries(log) if e["event"] == "export"]
     assert exports[-2:] == ["brief.pptx", "brief.pdf"]  # logged by the deferred build, outside the session
+    monkeypatch.setenv("FRONT_DATA_DIR", str(brief_warehouse_module.data_dir))  # the server's demo audit key
     assert audit.verify(log).ok
 
 

@@ -23,6 +23,7 @@ def _table(role: str = "analyst") -> tuple[pl.DataFrame, pl.DataFrame]:
         (pl.col("count") * 100_000 / pl.col("population")).alias("rate_per_100k"),
         pl.lit(False).alias("population_estimated"),
         pl.when(pl.col("code") == grid.code(0, 0)).then(3).otherwise(pl.col("count")).alias("count"),
+        pl.lit(True).alias("perturbed"),  # (as hotspots(..., perturbed=True) marks it: this tests the drawing only)
     )
     return hotspots.apply_role(table, role, "screen"), grid.boundaries
 
