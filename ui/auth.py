@@ -399,4 +399,4 @@ def small_count_note() -> str | None:
     label = suppress.small_count_label(role, "screen")
     if label is None:
         return None
-    return t("auth.small_counts", limit=suppress.threshold(role, "screen"), label=label)
+    return t("auth.small_counts", limit=suppress.threshold(role, "screen"), label=label, bound=suppress.NOISE_BOUND)

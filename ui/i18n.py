@@ -1435,8 +1435,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "auth.logout": {"vi": "Đăng xuất", "en": "Sign out"},
     "auth.hidden": {"vi": "ẩn", "en": "hidden"},
     "auth.small_counts": {
-        "vi": "Số nhỏ hơn {limit} được hiển thị là «{label}» để bảo vệ người dân; tỷ lệ dựa trên số đó cũng được ẩn.",
-        "en": "Counts below {limit} are shown as “{label}” to protect people; rates built on them are hidden too.",
+        "vi": "Số nhỏ hơn {limit} được hiển thị là «{label}» để bảo vệ người dân; tỷ lệ dựa trên số đó cũng được ẩn. "
+        "Các số đếm có một điều chỉnh nhỏ, cố định (tối đa ±{bound}) để không thể suy ra số nhỏ bằng cách trừ hai "
+        "bảng cho nhau.",
+        "en": "Counts below {limit} are shown as “{label}” to protect people; rates built on them are hidden too. "
+        "Counts carry a small, fixed adjustment (at most ±{bound}) so that no small count can be worked out by "
+        "subtracting one table from another.",
     },
     "nav.public": {"vi": "Công khai", "en": "Public"},
     "overview.too_few": {
