@@ -427,3 +427,40 @@ def test_a_file_that_fails_while_loading_is_refused_whole_and_the_others_load(tm
         assert con.sql("SELECT count(*) FROM load_log WHERE status = 'refused'").fetchall()[0][0] == 1
     finally:
         con.close()
+
+
+# -- crafted ZIPs and file names --------------------------------------------------------------------------------
+
+
+def mislabelled_zip() -> bytes:
+    """A small XLSX-looking ZIP whose part name has the UTF-8 flag set but is not UTF-8 (`zipfile` then raises
+    UnicodeDecodeError, not BadZipFile)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/aaaa.xml", "<x/>")
+    data = bytearray(out.getvalue().replace(b"xl/aaaa.xml", b"xl/\xff\xfeaa.xml"))
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local and central headers
+        start = data.find(signature)
+        while start != -1:
+            flags = int.from_bytes(data[start + flags_at : start + flags_at + 2], "little") | 0x800
+            data[start + flags_at : start + flags_at + 2] = flags.to_bytes(2, "little")
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def test_a_zip_with_a_name_that_is_not_utf8_is_refused_by_upload_and_loader(tmp_path, monkeypatch):
+    with pytest.raises(UnicodeDecodeError):  # the file does what it should: plain zipfile fails on it
+        zipfile.ZipFile(io.BytesIO(mislabelled_zip()))
+    with pytest.raises(upload.UploadRejected, match="bị hỏng"):
+        upload.sniff(mislabelled_zip())
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "crafted.xlsx").write_bytes(mislabelled_zip())
+    (tmp_path / "in" / "valid.csv").write_text(VALID, encoding="utf-8")
+    files = sorted((tmp_path / "in").iterdir())
+    reports = {Path(f["path"]).name: f for f in load.load_paths(files, progress=False)["files"]}
+    assert (
+        reports["crafted.xlsx"]["status"] == "refused" and "không mở được bảng tính" in reports["crafted.xlsx"]["error"]
+    )
+    assert (reports["valid.csv"]["status"], reports["valid.csv"]["loaded"]) == ("loaded", 1)
