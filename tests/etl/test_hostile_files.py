@@ -464,3 +464,66 @@ def test_a_zip_with_a_name_that_is_not_utf8_is_refused_by_upload_and_loader(tmp_
         reports["crafted.xlsx"]["status"] == "refused" and "không mở được bảng tính" in reports["crafted.xlsx"]["error"]
     )
     assert (reports["valid.csv"]["status"], reports["valid.csv"]["loaded"]) == ("loaded", 1)
+
+
+def _bad_name(inbox: Path, content: str) -> Path:
+    """A file in `inbox` whose name is not UTF-8 (b"bad\\xff.csv"), as a USB stick from an old system may bring."""
+    with open(os.path.join(os.fsencode(inbox), b"bad\xff.csv"), "wb") as fh:
+        fh.write(content.encode("utf-8"))
+    return inbox / os.fsdecode(b"bad\xff.csv")
+
+
+def test_a_file_name_that_is_not_utf8_is_loaded_by_the_watcher_beside_the_others(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    _bad_name(inbox, VALID.replace("V1", "B1"))
+    (inbox / "valid.csv").write_text(VALID, encoding="utf-8")
+    watch.watch(inbox, interval=0.05, max_batches=1)  # returns: the watcher did not die
+    assert list(inbox.iterdir()) == []
+    assert _feedback_ids(tmp_path / "data") == ["B1", "V1"]
+    processed = tmp_path / "data" / "processed"
+    sidecar = next(processed.glob("*-bad*.csv.report.json"))
+    report = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert report["file"] == "bad\\xff.csv" and report["reports"][0]["status"] == "loaded"
+    assert any(e["original_name"] == "bad\\xff.csv" for e in watch.archive.manifest())
+
+
+def test_a_file_the_watcher_can_neither_load_nor_move_does_not_stop_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    bad = _bad_name(inbox, VALID.replace("V1", "B1"))
+    (inbox / "good.csv").write_text(VALID.replace("V1", "G1"), encoding="utf-8")
+    real_load, real_move = watch.load.load_paths, watch._move
+
+    def failing_load(files, **kwargs):
+        if bad in files:
+            raise RuntimeError("not a refusal")
+        return real_load(files, **kwargs)
+
+    def failing_move(path, *args, **kwargs):
+        if path == bad:
+            raise PermissionError("read-only")
+        return real_move(path, *args, **kwargs)
+
+    monkeypatch.setattr(watch.load, "load_paths", failing_load)
+    monkeypatch.setattr(watch, "_move", failing_move)
+    worker = threading.Thread(target=watch.watch, args=(inbox,), kwargs={"interval": 0.05, "max_batches": 1})
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive()  # ended after its one batch: the good file
+    assert _feedback_ids(tmp_path / "data") == ["G1"]
+    assert [p.name for p in inbox.iterdir()] == [bad.name]  # left where it was, said so, not retried for ever
+    assert "Không chuyển được bad\\xff.csv" in capsys.readouterr().err
+
+
+def test_the_audit_log_takes_a_file_name_that_is_not_utf8(tmp_path, monkeypatch):
+    from etl import audit
+
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    audit.append(
+        "export", identity="a@mattran.vn", file=os.fsdecode(b"bao_cao\xff.csv"), path=Path(os.fsdecode(b"\xfe"))
+    )
+    assert audit.entries()[-1]["file"] == "bao_cao\\xff.csv" and audit.entries()[-1]["path"] == "\\xfe"
+    assert audit.verify().ok
