@@ -39,7 +39,18 @@ CRASH_REASON = (
 
 
 def scan(folder: Path) -> dict[Path, int]:
-    return {p: p.stat().st_size for p in load.expand_paths([folder]) if p.exists()}
+    """The size of each file in `folder` (a file gone since it was listed is left out: seen on the next scan)."""
+    try:
+        paths = load.expand_paths([folder])
+    except OSError:  # a folder removed while it was listed
+        return {}
+    sizes: dict[Path, int] = {}
+    for path in paths:
+        try:
+            sizes[path] = path.stat().st_size
+        except OSError:
+            continue
+    return sizes
 
 
 def process_batch(files: list[Path], started: dict[Path, int] | None = None, inbox: Path | None = None) -> dict:
@@ -60,13 +71,16 @@ def process_batch(files: list[Path], started: dict[Path, int] | None = None, inb
     by_path: dict[str, list[dict]] = {}
     for report in result["files"]:
         by_path.setdefault(report["path"], []).append(report)
+    unmoved: list[Path] = []  # loaded (or refused) but still in the inbox: not to be loaded again
     for path in files:
         reports = by_path.get(printable(str(path)), [])  # (as the loader shows it)
         refused = [r for r in reports if r["status"] == "refused"]
         reason = "".join(f"{r['error']}\n" for r in refused)
-        _move(path, stamp, {"generation": result["generation"], "file": path.name, "reports": reports}, reason)
+        sidecar = {"generation": result["generation"], "file": path.name, "reports": reports}
+        if not _move_or_say(path, stamp, sidecar, reason):
+            unmoved.append(path)
     _clear_in_flight(inbox)
-    return result
+    return {**result, "unmoved": unmoved}
 
 
 def _move(path: Path, stamp: str, sidecar: dict, reason: str = "") -> Path:
@@ -160,8 +174,11 @@ def remove_leftovers(folder: Path) -> None:
         pass  # a load is running: it cleans up when it starts
     now = time.time()
     for stale in folder.glob(".*.part"):
-        if now - stale.stat().st_mtime > STALE_UPLOAD_SECONDS:
-            stale.unlink(missing_ok=True)
+        try:
+            if now - stale.stat().st_mtime > STALE_UPLOAD_SECONDS:
+                stale.unlink(missing_ok=True)
+        except OSError:  # renamed by its upload meanwhile, or not ours to remove
+            continue
 
 
 def watch(folder: Path, interval: float = 2.0, max_batches: int | None = None) -> None:
@@ -203,6 +220,8 @@ def watch(folder: Path, interval: float = 2.0, max_batches: int | None = None) -
                 break
             for path in group:
                 suspects.pop(path, None)
+            for path in result["unmoved"]:  # done: a move that failed must not load it again on every scan
+                stuck[path] = current.get(path, -1)
             summary = [
                 {k: f[k] for k in ("path", "status", "loaded", "updated", "quarantined")} for f in result["files"]
             ]

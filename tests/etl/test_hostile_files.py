@@ -527,3 +527,64 @@ def test_the_audit_log_takes_a_file_name_that_is_not_utf8(tmp_path, monkeypatch)
     )
     assert audit.entries()[-1]["file"] == "bao_cao\\xff.csv" and audit.entries()[-1]["path"] == "\\xfe"
     assert audit.verify().ok
+
+
+# -- races with the file system ---------------------------------------------------------------------------------
+
+
+def test_a_file_that_vanishes_between_listing_and_stat_does_not_stop_the_watcher(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "valid.csv").write_text(VALID, encoding="utf-8")
+    (inbox / ".upload.csv.part").symlink_to(inbox / "gone")  # listed by glob, stat() finds nothing
+
+    class Vanishing(type(inbox)):  # exists when asked, gone when its size is read
+        def exists(self, **kwargs):
+            return True
+
+        def stat(self, **kwargs):
+            raise FileNotFoundError(self)
+
+    real = watch.load.expand_paths
+
+    def listing(paths):  # the watcher's scan of the inbox lists it; the loader is never given it
+        return [*real(paths), Vanishing(inbox / "gone.csv")] if paths == [inbox] else real(paths)
+
+    monkeypatch.setattr(watch.load, "expand_paths", listing)
+    watch.watch(inbox, interval=0.05, max_batches=1)
+    assert _feedback_ids(tmp_path / "data") == ["V1"]
+
+
+def test_a_loaded_file_that_cannot_be_moved_is_not_loaded_again(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "good.csv").write_text(VALID, encoding="utf-8")
+    real_load, real_move = watch.load.load_paths, watch._move
+    seen: list[list[str]] = []
+
+    def spy(files, **kwargs):
+        seen.append(sorted(p.name for p in files))
+        return real_load(files, **kwargs)
+
+    def failing_move(path, *args, **kwargs):
+        if path.name == "good.csv":
+            raise PermissionError("read-only")
+        return real_move(path, *args, **kwargs)
+
+    monkeypatch.setattr(watch.load, "load_paths", spy)
+    monkeypatch.setattr(watch, "_move", failing_move)
+    worker = threading.Thread(target=watch.watch, args=(inbox,), kwargs={"interval": 0.05, "max_batches": 2})
+    worker.start()
+    for _ in range(600):
+        if seen:
+            break
+        threading.Event().wait(0.05)
+    worker.join(timeout=1.0)  # ten scans or more: a reload would happen (and end the watcher) here
+    (inbox / "later.csv").write_text(VALID.replace("V1", "L1"), encoding="utf-8")
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    assert seen == [["good.csv"], ["later.csv"]]
+    assert config.current_warehouse().name == "gen-000002.duckdb"
+    assert "Không chuyển được good.csv" in capsys.readouterr().err
