@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 import config
+from etl.text import printable
 
 
 def sha256_file(path: Path) -> str:
@@ -57,7 +58,7 @@ def archive_file(
     entry = {
         "sha256": sha,
         "file": target.name,
-        "original_name": path.name,
+        "original_name": printable(path.name),  # (a name that is not UTF-8: its bytes as \xff)
         "purpose": purpose,
         "kind": kind,
         "synthetic": synthetic,

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import config
+from etl.text import printable_tree
 
 GENESIS = "0" * 64
 EVENTS = ("login", "logout", "view", "export", "forget", "denied")
@@ -99,7 +100,7 @@ def append(event: str, **details: Any) -> dict[str, Any]:
             "seq": previous["seq"] + 1 if previous else 1,
             "at": datetime.now().astimezone().isoformat(timespec="seconds"),
             "event": event,
-            **details,
+            **printable_tree(details),  # (a file name that is not UTF-8 is written, its bytes as \xff)
             "prev": previous["hash"] if previous else GENESIS,
         }
         entry["hash"] = entry_hash(entry, key)

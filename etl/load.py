@@ -35,6 +35,7 @@ from etl.kinds import Kind
 from etl.limits import excerpt
 from etl.normalise import Normalised, Reference, normalise, stored_hash_sql
 from etl.read import ROW, FileRefused, RawTable, read_file
+from etl.text import printable
 
 SUPPORTED = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".xlsx", ".xlsm", ".xls", ".ods"}  # in folders
 SYNTHETIC_MARKERS = (".synthetic", "README.txt")
@@ -116,7 +117,7 @@ def load_into(
     bar = tqdm(files, desc="Nạp dữ liệu", unit="tệp", file=sys.stderr, disable=not progress)
     with ThreadPoolExecutor(max_workers=1) as background:
         for path in bar:
-            shown = labels.get(path, str(path))
+            shown = printable(labels.get(path, str(path)))  # a name that is not UTF-8: its bytes as \xff
             bar.set_postfix_str(Path(shown).name[:40])
             sha, archived = None, None
             try:

@@ -354,6 +354,8 @@ def _read_jsonl(data: bytes, forced: Kind | None) -> RawTable:
         if not isinstance(value, dict):
             records.append({ROW: str(number), ERROR: "invalid_json"})
             continue
+        # A key named as the reader's own columns ('_row', '_read_error') is the file's: an unknown column.
+        value = {(f"{k} " if k in (ROW, ERROR) else k): v for k, v in value.items()}
         row = {k: (None if v is None else v if isinstance(v, str) else json.dumps(v)) for k, v in value.items()}
         row[ROW] = str(number)
         keys.update(dict.fromkeys(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 
@@ -11,6 +12,33 @@ import polars as pl
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007]+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def printable(text: str) -> str:
+    """`text` writable as UTF-8: a file name's undecodable bytes (kept by Python as lone surrogates, as in
+    `os.fsdecode(b"bad\\xff.csv")`) shown as `\\xff`, any other lone surrogate as `\\udXXX`."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def printable_tree(value):
+    """`value` (JSON-like: dicts, lists, strings…) with every string, keys too, made `printable` (a path: as text)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, os.PathLike):
+        return printable(os.fspath(value))
+    if isinstance(value, dict):
+        return {printable_tree(k): printable_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [printable_tree(v) for v in value]
+    return value
 
 
 def nfc(text: str) -> str:

@@ -50,7 +50,8 @@ def sniff(data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = archive.namelist()
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError, RuntimeError) as exc:
+            # (a crafted ZIP: a name flagged UTF-8 that is not, a bad header field… as limits.check_workbook)
             raise UploadRejected("tệp ZIP/XLSX bị hỏng (broken ZIP/XLSX file)") from exc
         if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
             try:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import config
 from etl import archive, load, warehouse
+from etl.text import printable, printable_tree
 
 IN_FLIGHT = ".loading.json"  # in the inbox: {file path in the inbox: loads started with it in flight}
 CRASHES_TO_FAIL = 2  # a file in flight when the loader ended this many times is moved to failed/
@@ -38,7 +39,18 @@ CRASH_REASON = (
 
 
 def scan(folder: Path) -> dict[Path, int]:
-    return {p: p.stat().st_size for p in load.expand_paths([folder]) if p.exists()}
+    """The size of each file in `folder` (a file gone since it was listed is left out: seen on the next scan)."""
+    try:
+        paths = load.expand_paths([folder])
+    except OSError:  # a folder removed while it was listed
+        return {}
+    sizes: dict[Path, int] = {}
+    for path in paths:
+        try:
+            sizes[path] = path.stat().st_size
+        except OSError:
+            continue
+    return sizes
 
 
 def process_batch(files: list[Path], started: dict[Path, int] | None = None, inbox: Path | None = None) -> dict:
@@ -59,13 +71,16 @@ def process_batch(files: list[Path], started: dict[Path, int] | None = None, inb
     by_path: dict[str, list[dict]] = {}
     for report in result["files"]:
         by_path.setdefault(report["path"], []).append(report)
+    unmoved: list[Path] = []  # loaded (or refused) but still in the inbox: not to be loaded again
     for path in files:
-        reports = by_path.get(str(path), [])
+        reports = by_path.get(printable(str(path)), [])  # (as the loader shows it)
         refused = [r for r in reports if r["status"] == "refused"]
         reason = "".join(f"{r['error']}\n" for r in refused)
-        _move(path, stamp, {"generation": result["generation"], "file": path.name, "reports": reports}, reason)
+        sidecar = {"generation": result["generation"], "file": path.name, "reports": reports}
+        if not _move_or_say(path, stamp, sidecar, reason):
+            unmoved.append(path)
     _clear_in_flight(inbox)
-    return result
+    return {**result, "unmoved": unmoved}
 
 
 def _move(path: Path, stamp: str, sidecar: dict, reason: str = "") -> Path:
@@ -75,25 +90,39 @@ def _move(path: Path, stamp: str, sidecar: dict, reason: str = "") -> Path:
     target = target_dir / f"{stamp}-{path.name}"
     shutil.move(str(path), target)
     target.with_name(target.name + ".report.json").write_text(
-        json.dumps(sidecar, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+        json.dumps(printable_tree(sidecar), ensure_ascii=False, indent=2), encoding="utf-8"
+    )  # (a name's undecodable bytes as \xff: the sidecar is UTF-8)
     if reason:
-        target.with_name(target.name + ".reason.txt").write_text(reason, encoding="utf-8")
+        target.with_name(target.name + ".reason.txt").write_text(printable(reason), encoding="utf-8")
     return target
 
 
-def _fail(path: Path, why: str) -> None:
+def _move_or_say(path: Path, stamp: str, sidecar: dict, reason: str = "") -> bool:
+    """`_move`, but a file that cannot be moved (the disk, permissions, a name the file system refuses) is only
+    reported, never raised: whether it was moved."""
+    try:
+        _move(path, stamp, sidecar, reason)
+    except Exception as exc:
+        print(f"Không chuyển được {printable(path.name)} ra khỏi thư mục nhận ({type(exc).__name__})", file=sys.stderr)
+        return False
+    return True
+
+
+def _fail(path: Path, why: str) -> bool:
+    """Move a file that made the load fail to failed/ with its reason; whether it was moved (never raises)."""
     reason = f"Tệp không được nạp: {why}.\nThe file was not loaded: it made the load fail.\n"
     report = {"path": str(path), "status": "refused", "error": reason.splitlines()[0]}
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    _move(path, stamp, {"generation": None, "file": path.name, "reports": [report]}, reason)
-    print(f"Đã chuyển {path.name} sang failed/: {why}", file=sys.stderr)
+    if not _move_or_say(path, stamp, {"generation": None, "file": path.name, "reports": [report]}, reason):
+        return False
+    print(f"Đã chuyển {printable(path.name)} sang failed/: {why}", file=sys.stderr)
+    return True
 
 
 def _write_in_flight(inbox: Path, started: dict[Path, int]) -> None:
     tmp = inbox / (IN_FLIGHT + ".tmp")
     names = {str(p.relative_to(inbox)) if p.is_relative_to(inbox) else str(p): n for p, n in started.items()}
-    tmp.write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(json.dumps(names), encoding="utf-8")  # ASCII escapes: a name that is not UTF-8 round-trips
     tmp.replace(inbox / IN_FLIGHT)
 
 
@@ -121,8 +150,13 @@ def recover(folder: Path) -> dict[Path, int]:
         if times >= CRASHES_TO_FAIL:
             reason = CRASH_REASON.format(n=times)
             report = {"path": str(path), "status": "refused", "error": reason.splitlines()[0]}
-            _move(path, stamp, {"generation": None, "file": path.name, "reports": [report]}, reason)
-            print(f"Đã chuyển {path.name} sang failed/: trình nạp dừng {times} lần khi nạp tệp này", file=sys.stderr)
+            if _move_or_say(path, stamp, {"generation": None, "file": path.name, "reports": [report]}, reason):
+                print(
+                    f"Đã chuyển {printable(path.name)} sang failed/: trình nạp dừng {times} lần khi nạp tệp này",
+                    file=sys.stderr,
+                )
+            else:
+                suspects[path] = times  # still loaded alone, never with others
         else:
             suspects[path] = times
     marker.unlink(missing_ok=True)
@@ -140,8 +174,11 @@ def remove_leftovers(folder: Path) -> None:
         pass  # a load is running: it cleans up when it starts
     now = time.time()
     for stale in folder.glob(".*.part"):
-        if now - stale.stat().st_mtime > STALE_UPLOAD_SECONDS:
-            stale.unlink(missing_ok=True)
+        try:
+            if now - stale.stat().st_mtime > STALE_UPLOAD_SECONDS:
+                stale.unlink(missing_ok=True)
+        except OSError:  # renamed by its upload meanwhile, or not ours to remove
+            continue
 
 
 def watch(folder: Path, interval: float = 2.0, max_batches: int | None = None) -> None:
@@ -151,11 +188,14 @@ def watch(folder: Path, interval: float = 2.0, max_batches: int | None = None) -
     remove_leftovers(folder)
     suspects = recover(folder)
     failures: dict[Path, int] = {}  # loads of a file alone that ended in an error (not a refusal)
+    stuck: dict[Path, int] = {}  # files done with that could not be moved out of the inbox: their size then
     previous: dict[Path, int] = {}
     batches = 0
     while max_batches is None or batches < max_batches:
         current = scan(folder)
-        stable = sorted(p for p, size in current.items() if previous.get(p) == size and size > 0)
+        stable = sorted(
+            p for p, size in current.items() if previous.get(p) == size and size > 0 and stuck.get(p) != size
+        )
         # Files in flight when a previous watcher ended are loaded alone, so one of them cannot take others along.
         groups = [[p] for p in stable if p in suspects] + [[p for p in stable if p not in suspects]]
         for group in (g for g in groups if g):
@@ -174,10 +214,14 @@ def watch(folder: Path, interval: float = 2.0, max_batches: int | None = None) -
                 elif not isinstance(exc, OSError):  # the same file failing alone again: it is the file
                     failures[group[0]] = failures.get(group[0], 0) + 1
                     if failures[group[0]] >= CRASHES_TO_FAIL:
-                        _fail(group[0], f"lỗi khi nạp ({type(exc).__name__}), {failures.pop(group[0])} lần")
+                        why = f"lỗi khi nạp ({type(exc).__name__}), {failures.pop(group[0])} lần"
+                        if not _fail(group[0], why) and group[0] in current:
+                            stuck[group[0]] = current[group[0]]  # not tried again until it changes
                 break
             for path in group:
                 suspects.pop(path, None)
+            for path in result["unmoved"]:  # done: a move that failed must not load it again on every scan
+                stuck[path] = current.get(path, -1)
             summary = [
                 {k: f[k] for k in ("path", "status", "loaded", "updated", "quarantined")} for f in result["files"]
             ]

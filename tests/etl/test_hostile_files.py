@@ -427,3 +427,164 @@ def test_a_file_that_fails_while_loading_is_refused_whole_and_the_others_load(tm
         assert con.sql("SELECT count(*) FROM load_log WHERE status = 'refused'").fetchall()[0][0] == 1
     finally:
         con.close()
+
+
+# -- crafted ZIPs and file names --------------------------------------------------------------------------------
+
+
+def mislabelled_zip() -> bytes:
+    """A small XLSX-looking ZIP whose part name has the UTF-8 flag set but is not UTF-8 (`zipfile` then raises
+    UnicodeDecodeError, not BadZipFile)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/aaaa.xml", "<x/>")
+    data = bytearray(out.getvalue().replace(b"xl/aaaa.xml", b"xl/\xff\xfeaa.xml"))
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local and central headers
+        start = data.find(signature)
+        while start != -1:
+            flags = int.from_bytes(data[start + flags_at : start + flags_at + 2], "little") | 0x800
+            data[start + flags_at : start + flags_at + 2] = flags.to_bytes(2, "little")
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def test_a_zip_with_a_name_that_is_not_utf8_is_refused_by_upload_and_loader(tmp_path, monkeypatch):
+    with pytest.raises(UnicodeDecodeError):  # the file does what it should: plain zipfile fails on it
+        zipfile.ZipFile(io.BytesIO(mislabelled_zip()))
+    with pytest.raises(upload.UploadRejected, match="bị hỏng"):
+        upload.sniff(mislabelled_zip())
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "crafted.xlsx").write_bytes(mislabelled_zip())
+    (tmp_path / "in" / "valid.csv").write_text(VALID, encoding="utf-8")
+    files = sorted((tmp_path / "in").iterdir())
+    reports = {Path(f["path"]).name: f for f in load.load_paths(files, progress=False)["files"]}
+    assert (
+        reports["crafted.xlsx"]["status"] == "refused" and "không mở được bảng tính" in reports["crafted.xlsx"]["error"]
+    )
+    assert (reports["valid.csv"]["status"], reports["valid.csv"]["loaded"]) == ("loaded", 1)
+
+
+def _bad_name(inbox: Path, content: str) -> Path:
+    """A file in `inbox` whose name is not UTF-8 (b"bad\\xff.csv"), as a USB stick from an old system may bring."""
+    with open(os.path.join(os.fsencode(inbox), b"bad\xff.csv"), "wb") as fh:
+        fh.write(content.encode("utf-8"))
+    return inbox / os.fsdecode(b"bad\xff.csv")
+
+
+def test_a_file_name_that_is_not_utf8_is_loaded_by_the_watcher_beside_the_others(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    _bad_name(inbox, VALID.replace("V1", "B1"))
+    (inbox / "valid.csv").write_text(VALID, encoding="utf-8")
+    watch.watch(inbox, interval=0.05, max_batches=1)  # returns: the watcher did not die
+    assert list(inbox.iterdir()) == []
+    assert _feedback_ids(tmp_path / "data") == ["B1", "V1"]
+    processed = tmp_path / "data" / "processed"
+    sidecar = next(processed.glob("*-bad*.csv.report.json"))
+    report = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert report["file"] == "bad\\xff.csv" and report["reports"][0]["status"] == "loaded"
+    assert any(e["original_name"] == "bad\\xff.csv" for e in watch.archive.manifest())
+
+
+def test_a_file_the_watcher_can_neither_load_nor_move_does_not_stop_it(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    bad = _bad_name(inbox, VALID.replace("V1", "B1"))
+    (inbox / "good.csv").write_text(VALID.replace("V1", "G1"), encoding="utf-8")
+    real_load, real_move = watch.load.load_paths, watch._move
+
+    def failing_load(files, **kwargs):
+        if bad in files:
+            raise RuntimeError("not a refusal")
+        return real_load(files, **kwargs)
+
+    def failing_move(path, *args, **kwargs):
+        if path == bad:
+            raise PermissionError("read-only")
+        return real_move(path, *args, **kwargs)
+
+    monkeypatch.setattr(watch.load, "load_paths", failing_load)
+    monkeypatch.setattr(watch, "_move", failing_move)
+    worker = threading.Thread(target=watch.watch, args=(inbox,), kwargs={"interval": 0.05, "max_batches": 1})
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive()  # ended after its one batch: the good file
+    assert _feedback_ids(tmp_path / "data") == ["G1"]
+    assert [p.name for p in inbox.iterdir()] == [bad.name]  # left where it was, said so, not retried for ever
+    assert "Không chuyển được bad\\xff.csv" in capsys.readouterr().err
+
+
+def test_the_audit_log_takes_a_file_name_that_is_not_utf8(tmp_path, monkeypatch):
+    from etl import audit
+
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    audit.append(
+        "export", identity="a@mattran.vn", file=os.fsdecode(b"bao_cao\xff.csv"), path=Path(os.fsdecode(b"\xfe"))
+    )
+    assert audit.entries()[-1]["file"] == "bao_cao\\xff.csv" and audit.entries()[-1]["path"] == "\\xfe"
+    assert audit.verify().ok
+
+
+# -- races with the file system ---------------------------------------------------------------------------------
+
+
+def test_a_file_that_vanishes_between_listing_and_stat_does_not_stop_the_watcher(tmp_path, monkeypatch):
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "valid.csv").write_text(VALID, encoding="utf-8")
+    (inbox / ".upload.csv.part").symlink_to(inbox / "gone")  # listed by glob, stat() finds nothing
+
+    class Vanishing(type(inbox)):  # exists when asked, gone when its size is read
+        def exists(self, **kwargs):
+            return True
+
+        def stat(self, **kwargs):
+            raise FileNotFoundError(self)
+
+    real = watch.load.expand_paths
+
+    def listing(paths):  # the watcher's scan of the inbox lists it; the loader is never given it
+        return [*real(paths), Vanishing(inbox / "gone.csv")] if paths == [inbox] else real(paths)
+
+    monkeypatch.setattr(watch.load, "expand_paths", listing)
+    watch.watch(inbox, interval=0.05, max_batches=1)
+    assert _feedback_ids(tmp_path / "data") == ["V1"]
+
+
+def test_a_loaded_file_that_cannot_be_moved_is_not_loaded_again(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FRONT_DATA_DIR", str(tmp_path / "data"))
+    inbox = tmp_path / "data" / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "good.csv").write_text(VALID, encoding="utf-8")
+    real_load, real_move = watch.load.load_paths, watch._move
+    seen: list[list[str]] = []
+
+    def spy(files, **kwargs):
+        seen.append(sorted(p.name for p in files))
+        return real_load(files, **kwargs)
+
+    def failing_move(path, *args, **kwargs):
+        if path.name == "good.csv":
+            raise PermissionError("read-only")
+        return real_move(path, *args, **kwargs)
+
+    monkeypatch.setattr(watch.load, "load_paths", spy)
+    monkeypatch.setattr(watch, "_move", failing_move)
+    worker = threading.Thread(target=watch.watch, args=(inbox,), kwargs={"interval": 0.05, "max_batches": 2})
+    worker.start()
+    for _ in range(600):
+        if seen:
+            break
+        threading.Event().wait(0.05)
+    worker.join(timeout=1.0)  # ten scans or more: a reload would happen (and end the watcher) here
+    (inbox / "later.csv").write_text(VALID.replace("V1", "L1"), encoding="utf-8")
+    worker.join(timeout=120)
+    assert not worker.is_alive()
+    assert seen == [["good.csv"], ["later.csv"]]
+    assert config.current_warehouse().name == "gen-000002.duckdb"
+    assert "Không chuyển được good.csv" in capsys.readouterr().err

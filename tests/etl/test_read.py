@@ -146,3 +146,18 @@ def test_unused_columns_are_named_up_to_twenty_then_counted(tmp_path):
     table = _read(tmp_path, (HEADER + "," + extra + "\nA1,2026-03-01,app,79,x\n").encode("utf-8"))
     assert len(table.warnings) == 21 and "bỏ qua thêm 280 cột" in table.warnings[-1]
     assert max(len(w) for w in table.warnings) < 120
+
+
+def test_a_json_key_named_as_the_readers_own_columns_is_an_unknown_column(tmp_path):
+    # A forged reason code or row number must not reach the quarantine: the keys are the file's, ignored.
+    path = tmp_path / "file.jsonl"
+    path.write_text(
+        '{"source_id": "A1", "received_at": "2026-03-01", "channel": "app", "_read_error": "line_too_long", '
+        '"_row": "999"}\n',
+        encoding="utf-8",
+    )
+    [table], _ = read_file(path)
+    assert table.frame.get_column(ROW).to_list() == [1]
+    assert table.frame.get_column("_read_error").to_list() == [None]
+    assert "bỏ qua cột không dùng: '_read_error' (ignored column)" in table.warnings
+    assert "bỏ qua cột không dùng: '_row' (ignored column)" in table.warnings
