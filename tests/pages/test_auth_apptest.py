@@ -44,6 +44,12 @@ def _app(role: str | None = None, scope: str | None = None, secrets: dict | None
     return at.run()
 
 
+def _audit_key_in_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """FRONT_AUDIT_KEY set, as a login needs: the key the data folder's log is already chained with (the
+    fixture warehouse's folder, hence its audit log, is shared by tests)."""
+    monkeypatch.setenv("FRONT_AUDIT_KEY", config.audit_key().decode("utf-8"))
+
+
 def _only_the_configuration_error(at: AppTest) -> str:
     """The error page and nothing else: no data, no demo switcher, no filters, no other page (not even the
     public view). Returns the page's error texts."""
@@ -142,7 +148,7 @@ def test_a_misspelt_or_incomplete_auth_section_is_not_a_login(warehouse, monkeyp
 
 
 def test_a_valid_auth_section_gets_the_login_screen_even_with_the_demo_switch(warehouse, monkeypatch):
-    monkeypatch.setenv("FRONT_AUDIT_KEY", "test-audit-key")
+    _audit_key_in_environment(monkeypatch)
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": False}  # (AppTest's st.user has no default for at.secrets' [auth])
@@ -158,7 +164,7 @@ def test_a_signed_in_analyst_keeps_exports_under_a_valid_login(warehouse, monkey
     roles = tmp_path / "roles.csv"
     roles.write_text("identity,role,scope\nlan@mattran.vn,analyst,79\n", encoding="utf-8")
     monkeypatch.setenv("FRONT_ROLES_FILE", str(roles))
-    monkeypatch.setenv("FRONT_AUDIT_KEY", "test-audit-key")
+    _audit_key_in_environment(monkeypatch)
     monkeypatch.delenv("FRONT_DEMO")
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["auth"] = AUTH
@@ -174,7 +180,7 @@ def test_a_signed_in_analyst_keeps_exports_under_a_valid_login(warehouse, monkey
 @pytest.mark.parametrize("missing", ["FRONT_PII_KEY", "FRONT_AUDIT_KEY"])
 def test_a_login_without_the_keys_in_the_environment_is_refused(warehouse, monkeypatch, missing):
     """With real data every process must share the administrator's keys: none may make up a local one."""
-    monkeypatch.setenv("FRONT_AUDIT_KEY", "test-audit-key")
+    _audit_key_in_environment(monkeypatch)
     monkeypatch.delenv(missing)
     monkeypatch.delenv("FRONT_DEMO")
     assert f"thiếu biến môi trường {missing}" in _only_the_configuration_error(_app(secrets={"auth": AUTH}))
