@@ -6,7 +6,6 @@ from pathlib import Path
 import streamlit as st
 
 from analytics import datahealth
-from etl.kinds import KINDS
 from ui import data, data_health
 from ui.filters import current_filters
 from ui.i18n import current_language, fmt_date, fmt_int, fmt_period, plain, t
@@ -39,8 +38,8 @@ with upload_column:
 with template_column:
     kind = st.selectbox(
         t("datahealth.template_kind"),
-        list(KINDS),
-        format_func=lambda k: KINDS[k].title_vi if lang == "vi" else KINDS[k].title_en,
+        list(data_health.KINDS),
+        format_func=lambda k: data_health.KINDS[k].title_vi if lang == "vi" else data_health.KINDS[k].title_en,
         key="data_health.template_kind",
     )
     st.download_button(

@@ -5,10 +5,7 @@ import getpass
 import polars as pl
 import streamlit as st
 
-import config
 from analytics.voices import EXPORT_LIMIT, PAGE_SIZE, PHRASE_SAMPLE
-from etl.cases import WINDOW_DAYS
-from etl.corrections import write_correction
 from ui import charts_voices, data, data_voices
 from ui.filters import current_filters
 from ui.i18n import current_language, fmt_datetime, fmt_int, fmt_num, fmt_period, plain, t
@@ -91,7 +88,9 @@ else:
                 ),
                 hide_index=True,
             )
-            group.markdown(f"**{t('voices.case_group', n=found['case_group'].height, days=WINDOW_DAYS)}**")
+            group.markdown(
+                f"**{t('voices.case_group', n=found['case_group'].height, days=data_voices.CASE_WINDOW_DAYS)}**"
+            )
             group.dataframe(
                 found["case_group"].select("source_id", "received_at", "channel", "content"), hide_index=True
             )
@@ -103,9 +102,7 @@ else:
                 )  # fmt: skip
                 who = st.text_input(t("voices.correct_by"), value=getpass.getuser())
                 if st.form_submit_button(t("voices.correct_submit")):
-                    path = write_correction(
-                        config.inbox_dir(), opinion["source_system"], opinion["source_id"], new_field, who
-                    )
+                    path = data_voices.write_correction(opinion["source_system"], opinion["source_id"], new_field, who)
                     st.success(t("voices.correct_sent", file=path.name), icon=":material/task_alt:")
 
 st.subheader(t("voices.rising"))

@@ -4,14 +4,16 @@ path, scope and filters in every key; one cursor per query)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
+import config
 from analytics import campaign, handling, protected, suppress, voices
 from analytics.filters import Filters
 from analytics.scope import Scope
-from etl import export
+from etl import corrections, export
 from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
 
 
@@ -114,6 +116,11 @@ def export_csv(scope: Scope, filters: Filters, text: str) -> Callable[[], bytes]
         return data
 
     return build
+
+
+def write_correction(source_system: str, source_id: str, field: str, corrected_by: str) -> Path:
+    """An analyst's field correction as a file in the inbox (the watcher loads it); the file's path."""
+    return corrections.write_correction(config.inbox_dir(), source_system, source_id, field, corrected_by)
 
 
 def detail(scope: Scope, source_system: str, source_id: str) -> dict | None:
