@@ -19,7 +19,7 @@ import config
 from analytics import datahealth
 from analytics.filters import Filters
 from analytics.scope import Scope
-from etl import templates, upload
+from etl import kinds, templates, upload
 from ui import data
 from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
 from ui.i18n import fmt_date, fmt_datetime, fmt_int, fmt_pct, plain, text
@@ -38,6 +38,8 @@ COUNT_COLORS = {
     "quarantined": "#d9822b",
     "skipped": "#9e9e9e",
 }
+
+KINDS = kinds.KINDS  # the input kinds a template is offered for (pages reach etl/ only through ui/)
 
 
 # -- cached reads --------------------------------------------------------------------------------------

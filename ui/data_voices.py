@@ -13,8 +13,10 @@ import config
 from analytics import campaign, handling, protected, suppress, voices
 from analytics.filters import Filters
 from analytics.scope import Scope
-from etl import corrections, export
+from etl import cases, corrections, export
 from ui.data import MAX_RESULTS, RESULT_TTL, connection_at, current_path
+
+CASE_WINDOW_DAYS = cases.WINDOW_DAYS  # the case group's window, for the page (pages reach etl/ only via ui/)
 
 
 @st.cache_data(ttl=RESULT_TTL, max_entries=MAX_RESULTS, show_spinner=False)
