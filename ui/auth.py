@@ -228,33 +228,20 @@ def has_data_access(found: Viewer) -> bool:
     return found.role in access.ALL_ROLES
 
 
+def _only_page(script: str, title: str, icon: str, url_path: str) -> st.Page:
+    """The default page of a session that may see no data (configuration error, login, no access)."""
+    return st.Page(HERE / "app_pages" / script, title=title, icon=icon, url_path=url_path, default=True)
+
+
 def pages(found: Viewer, candidates: Sequence[st.Page]) -> list[st.Page]:
     """The pages `found` may open, in order; only the login / no-access page when they may see no data."""
     if found.role == REFUSED:  # nothing else, not even the public view
-        return [
-            st.Page(
-                HERE / "app_pages" / "setup_error.py",
-                title=t("setup.title"),
-                icon=":material/settings_alert:",
-                url_path=SETUP_PAGE,
-                default=True,
-            )  # fmt: skip
-        ]
+        return [_only_page("setup_error.py", t("setup.title"), ":material/settings_alert:", SETUP_PAGE)]
     public = [p for p in candidates if p.url_path == access.PUBLIC_PAGE]
     if found.role == "anonymous":
-        login = st.Page(HERE / "app_pages" / "login.py", title=t("auth.login_title"), icon=":material/login:",
-                        url_path=LOGIN_PAGE, default=True)  # fmt: skip
-        return [login, *public]
+        return [_only_page("login.py", t("auth.login_title"), ":material/login:", LOGIN_PAGE), *public]
     if found.role == "none":
-        return [
-            st.Page(
-                HERE / "app_pages" / "no_access.py",
-                title=t("auth.no_access_title"),
-                icon=":material/block:",
-                url_path=NO_ACCESS_PAGE,
-                default=True,
-            )  # fmt: skip
-        ]
+        return [_only_page("no_access.py", t("auth.no_access_title"), ":material/block:", NO_ACCESS_PAGE)]
     allowed = [p for p in candidates if access.may_open(found, p.url_path)]
     if found.role == access.PUBLIC:
         return public
